@@ -1,0 +1,99 @@
+"""The only place TOML is read or written, and the canonical JSON behind the hashes.
+
+Numbers are read with ``parse_float=Decimal``: money and rates never pass through float.
+Nothing read here is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidRulesetError, Problem
+
+#: A ruleset file larger than this is refused before it is parsed.
+MAX_FILE_BYTES = 1 << 20
+
+
+def parse_toml(text: str, file: str) -> dict[str, Any]:
+    """Parse TOML text; any syntax problem becomes an ``InvalidRulesetError`` naming the file."""
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidRulesetError([Problem(file, "", f"not valid TOML: {exc}")]) from None
+    except RecursionError:
+        raise InvalidRulesetError([Problem(file, "", "not valid TOML: nested too deeply")]) from None
+
+
+def read_toml(path: Path, file: str | None = None) -> dict[str, Any]:
+    """Read one ruleset file (UTF-8, at most ``MAX_FILE_BYTES``)."""
+    name = file or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidRulesetError([Problem(name, "", f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InvalidRulesetError([Problem(name, "", f"larger than {MAX_FILE_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRulesetError([Problem(name, "", f"not UTF-8: {exc.reason}")]) from None
+    return parse_toml(text, name)
+
+
+def to_toml_value(value: Any) -> Any:
+    """Prepare data for tomli-w so that it reads back to the same values, scale included."""
+    if isinstance(value, Decimal):
+        sign, digits, exponent = value.as_tuple()
+        if isinstance(exponent, int) and exponent >= 0:
+            return int(value)  # tomli-w would write 1850 as 1850.0, changing the scale
+        return value
+    if isinstance(value, dict):
+        return {k: to_toml_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [to_toml_value(v) for v in value]
+    return value
+
+
+def dumps_toml(data: dict[str, Any]) -> str:
+    import tomli_w
+
+    return tomli_w.dumps(to_toml_value(data))
+
+
+def plain_decimal(value: Decimal) -> str:
+    """Fixed-point text of a Decimal, never exponent notation ("1417.50", "0.90")."""
+    return format(value, "f")
+
+
+def _canonical(value: Any) -> str:
+    if isinstance(value, dict):
+        items = sorted(value.items())
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{_canonical(v)}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_canonical(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return json.dumps(value.isoformat())
+    if value is None:
+        return "null"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, ISO dates, Decimals in plain fixed-point, no whitespace."""
+    return _canonical(value)
+
+
+def sha256_of(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
