@@ -1,34 +1,37 @@
 """benefitcalc: Chinese social-insurance entitlements from versioned, sourced TOML rulesets.
 
-The public Python API::
+The public Python API (imported lazily, so ``import benefitcalc`` costs nothing)::
 
+    from datetime import date
     from benefitcalc import RulesetTree, resolve
     tree = RulesetTree()                       # the shipped rulesets
     rules = resolve(tree, "nanchang", date(2024, 6, 1))
+    rules.get("minimum_wage").block.monthly["一类"].value   # Decimal('1850')
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
+from typing import Any
 
-from .errors import (
-    BenefitcalcError,
-    ExitStatus,
-    InvalidInputError,
-    InvalidRulesetError,
-    NoRulesetInForceError,
-    UnknownRegionError,
-)
-from .rules.resolve import Resolved, resolve
-from .rules.tree import RulesetTree
+_EXPORTS = {
+    "BenefitcalcError": "errors", "ExitStatus": "errors", "InvalidInputError": "errors",
+    "InvalidRulesetError": "errors", "NoRulesetInForceError": "errors",
+    "UnknownRegionError": "errors", "Resolved": "rules.resolve", "resolve": "rules.resolve",
+    "RulesetTree": "rules.tree",
+}
 
-try:
-    __version__ = version("benefitcalc")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+__all__ = [*_EXPORTS, "__version__"]
 
-__all__ = [
-    "BenefitcalcError", "ExitStatus", "InvalidInputError", "InvalidRulesetError",
-    "NoRulesetInForceError", "UnknownRegionError", "Resolved", "RulesetTree", "resolve",
-    "__version__",
-]
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("benefitcalc")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'benefitcalc' has no attribute {name!r}")

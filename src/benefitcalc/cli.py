@@ -143,6 +143,9 @@ def rulesets_show(
     """Show the rules in force for a region on a date: each sub-section's values with the
     level and block they come from and their sources; uncovered sub-sections are listed."""
     j = json_mode(as_json)
+    if "@" in region and as_of is not None:
+        raise typer.BadParameter("give the date as REGION@DATE or --as-of, not both",
+                                 param_hint="'--as-of'")
     with handled(j):
         name, date = services.split_region_date(region, parse_date_option(as_of))
         data = services.show(tree(), name, date or dt.date.today())

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):
     """A reason or a warning: a stable code and a message in Chinese and English."""
 
     code: str

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidInputError
-from .rules.check import CheckReport, check_file, check_tree, manifest_text
 from .rules.files import RulesetFile, iter_values
 from .rules.io import plain_decimal
 from .rules.resolve import InForce, Resolved, covered_ranges, is_yearly, periods, resolve
@@ -172,13 +171,18 @@ def _merge(spans: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def check(tree: RulesetTree, path: Path | None = None) -> CheckReport:
+def check(tree: RulesetTree, path: Path | None = None) -> Any:
+    """Check a tree (or one file): a ``CheckReport`` with every problem."""
+    from .rules.check import check_file, check_tree
+
     if path is not None and path.is_file():
         return check_file(path)
     return check_tree(RulesetTree(path) if path is not None else tree)
 
 
 def write_manifest(tree: RulesetTree) -> Path:
+    from .rules.check import manifest_text
+
     files = tree.all_files()
     target = tree.root / "MANIFEST"
     target.write_text(manifest_text(files), encoding="utf-8")

@@ -124,12 +124,12 @@ def _check_sources(chain: list[RulesetFile], report: CheckReport) -> None:
     for sub in f.subsections:
         for b in f.blocks(sub):
             label = f"{sub}[since={b.since}]" if hasattr(b, "since") else f"{sub}[year={b.year}]"
-            ids = {("source", b.source)} | {(v.path, v.source) for v in iter_values(b)}
+            ids = {("source", b.source)} | {(v.path, v.source) for v in iter_values(b) if v.source != b.source}
             ids |= {(f"items.{i.id}.source", i.source) for i in getattr(b, "items", ()) if i.source}
             for where, sid in sorted(ids):
                 if sid not in known:
                     path = label if where == "source" else f"{label}.{where}"
-                    report.problems.append(Problem(f.name, path if where == "source" else path,
+                    report.problems.append(Problem(f.name, path,
                                                    f"unknown source id {sid!r}"))
 
 

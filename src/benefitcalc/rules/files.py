@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -70,8 +69,7 @@ def _problems(file: str, prefix: str, exc: ValidationError, raw: Any) -> list[Pr
     return out
 
 
-@dataclass(frozen=True)
-class ValueRecord:
+class ValueRecord(NamedTuple):
     """One parameter of a block, flattened for display, coverage and warnings."""
 
     path: str
@@ -165,8 +163,9 @@ class RulesetFile:
     def blocks(self, subsection: str) -> tuple[Any, ...]:
         """The validated blocks of a sub-section, in date or year order (empty if none)."""
         if subsection not in self._blocks:
-            if subsection.startswith("area."):
+            if subsection == "area" or subsection.startswith("area."):
                 areas = self._validated("area", AREA)
+                self._blocks["area"] = areas
                 for name in {area_subsection(b.scheme) for b in areas}:
                     self._blocks[name] = tuple(b for b in areas if area_subsection(b.scheme) == name)
                 self._blocks.setdefault(subsection, ())
@@ -209,16 +208,41 @@ class RulesetFile:
             raise InvalidRulesetError(problems)
         return tuple(sorted(blocks, key=lambda b: b.since))
 
+    def document(self) -> dict[str, Any]:
+        """The validated file as TOML-ready data in its shortest form (for writing back)."""
+        doc: dict[str, Any] = {"meta": _short(self.meta.model_dump(exclude_defaults=True))}
+        if self.sources:
+            doc["sources"] = {k: _short(v.model_dump(exclude_defaults=True)) for k, v in self.sources.items()}
+        for name in self.raw:
+            blocks = [_short(b.model_dump(by_alias=True, exclude_defaults=True)) for b in self.blocks(name)]
+            head, _, tail = name.partition(".")
+            if tail:
+                doc.setdefault(head, {})[tail] = blocks
+            else:
+                doc[name] = blocks
+        return doc
+
     def problems(self) -> list[Problem]:
         """Validate every sub-section; every problem, not just the first."""
         out: list[Problem] = []
         names = list(self.raw)
         for name in names:
             try:
-                self.blocks(area_subsection("*") if name == "area" else name)
+                self.blocks(name)
             except InvalidRulesetError as exc:
                 out += exc.problems
         return out
+
+
+def _short(value: Any) -> Any:
+    """Collapse ``{value = x}`` and ``{tier = t}`` to ``x`` and ``t``; tuples to lists."""
+    if isinstance(value, dict):
+        if len(value) == 1 and next(iter(value)) in ("value", "tier"):
+            return _short(next(iter(value.values())))
+        return {k: _short(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_short(v) for v in value]
+    return value
 
 
 def block_end(blocks: tuple[DatedBlock, ...], i: int) -> dt.date | None:

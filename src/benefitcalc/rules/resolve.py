@@ -8,9 +8,8 @@ same rule over a window of dates.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import InvalidInputError, InvalidRulesetError, NoRulesetInForceError, Problem
 from ..explain import Notice
@@ -23,8 +22,7 @@ from .tree import RulesetTree
 DAY = dt.timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class InForce:
+class InForce(NamedTuple):
     """The block a sub-section resolved to, and where it lives."""
 
     subsection: str
@@ -159,7 +157,7 @@ class Resolved:
         """``resolved_sha256``: the canonical JSON of every block in force, with its level."""
         doc = {x.subsection: {"region": x.region, "block": x.block.model_dump(mode="json", by_alias=True)}
                for x in self.in_force_all()}
-        return sha256_of({"region": self.region, "as_of": self.as_of, "in_force": doc})
+        return sha256_of({"region": self.region, "in_force": doc})
 
 
 def is_yearly(subsection: str) -> bool:
@@ -185,8 +183,7 @@ def covered_ranges(chain: list[RulesetFile], subsection: str) -> list[tuple[dt.d
     return merged
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     start: dt.date
     end: dt.date
     status: str  # confirmed | derived | unconfirmed | missing

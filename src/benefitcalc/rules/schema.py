@@ -24,6 +24,10 @@ def worst(*levels: str) -> str:
     return max(levels, key=CONFIDENCE_RANK.__getitem__)
 
 
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
 def _number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError("must be a number")
@@ -59,7 +63,7 @@ class Provenance(Model):
     @model_validator(mode="after")
     def _note_for_doubt(self) -> Provenance:
         if self.confidence != "confirmed" and not self.note.strip():
-            raise ValueError(f"a {self.confidence} value needs a note saying why")
+            raise ValueError(f"{_a(self.confidence)} value needs a note saying why")
         return self
 
 
@@ -160,7 +164,7 @@ class Block(Model):
     @model_validator(mode="after")
     def _note_for_doubt(self) -> Block:
         if self.confidence != "confirmed" and not self.note.strip():
-            raise ValueError(f"a {self.confidence} block needs a note saying why")
+            raise ValueError(f"{_a(self.confidence)} block needs a note saying why")
         return self
 
 

@@ -8,7 +8,6 @@ check`` verifies are covered wherever the method is in force.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, model_validator
@@ -128,14 +127,14 @@ class UnemploymentExtras(DatedBlock):
 # --- the registry ------------------------------------------------------------------
 
 
-@dataclass
 class Subsection:
     """One sub-section: its dotted name, its block model, dated or yearly."""
 
-    name: str
-    model: Any
-    yearly: bool = False
-    _adapter: TypeAdapter[Any] | None = field(default=None, repr=False)
+    __slots__ = ("name", "model", "yearly", "_adapter")
+
+    def __init__(self, name: str, model: Any, yearly: bool = False) -> None:
+        self.name, self.model, self.yearly = name, model, yearly
+        self._adapter: TypeAdapter[Any] | None = None
 
     @property
     def adapter(self) -> TypeAdapter[Any]:

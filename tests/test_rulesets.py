@@ -1,0 +1,112 @@
+"""The shipped rulesets: all valid at once, MANIFEST in step, one block per date, and the
+uncovered periods exactly the ones `rulesets coverage` reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from benefitcalc import services
+from benefitcalc.rules.check import check_tree, read_manifest
+from benefitcalc.rules.files import block_end
+from benefitcalc.rules.resolve import resolve
+
+REGIONS = ["national", "jiangxi", "guangdong", "jiangsu", "hubei",
+           "nanchang", "ganzhou-ganxian", "guangzhou", "nanjing", "xiangyang"]
+DATES = [dt.date(2019, 6, 1), dt.date(2021, 6, 1), dt.date(2023, 6, 1), dt.date(2025, 6, 1)]
+
+
+def test_every_shipped_file_is_valid_and_in_the_manifest(shipped):
+    report = check_tree(shipped)
+    assert [str(p) for p in report.problems] == []
+    manifest = read_manifest(shipped.root)
+    assert manifest == {f.name: (f.meta.version, f.sha256) for f in report.files}
+    assert sorted(f.region for f in report.files) == sorted(REGIONS)
+
+
+@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("date", DATES, ids=str)
+def test_every_region_resolves_on_the_sample_dates(shipped, region, date):
+    data = services.show(shipped, region, date)
+    assert data["region"] == region and data["rulesets"][0]["region"] == "national"
+
+
+def months(start: dt.date, end: dt.date):
+    d = start
+    while d <= end:
+        yield d
+        if d.replace(day=15) <= end:
+            yield d.replace(day=15)
+        d = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def test_at_most_one_block_of_a_sub_section_is_in_force_on_any_day(shipped):
+    for f in shipped.all_files():
+        for sub in f.subsections:
+            blocks = f.blocks(sub)
+            for day in months(dt.date(2018, 1, 1), dt.date(2026, 12, 1)):
+                live = [b for i, b in enumerate(blocks)
+                        if b.since <= day and (block_end(blocks, i) is None or day <= block_end(blocks, i))]
+                assert len(live) <= 1, (f.name, sub, day)
+
+
+def test_uncovered_days_are_exactly_the_missing_periods_of_coverage(shipped):
+    end = dt.date(2026, 11, 1)
+    report = services.coverage(shipped, end=end)
+    for region in report["regions"]:
+        for section in region["sections"]:
+            missing = [(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in section["missing"]]
+            for day in months(dt.date(2018, 1, 1), end):
+                gap = any(a <= day <= b for a, b in missing)
+                found = resolve(shipped, region["region"], day).find(section["section"])
+                assert (found is None) == gap, (region["region"], section["section"], day)
+
+
+def missing_of(report, region, section):
+    r = next(r for r in report["regions"] if r["region"] == region)
+    return next(s for s in r["sections"] if s["section"] == section)["missing"]
+
+
+def test_coverage_names_the_known_minimum_wage_gaps(shipped):
+    report = services.coverage(shipped, end=dt.date(2026, 11, 23))
+    # Xiangyang's 档 in the 2024 round is not sourced
+    assert missing_of(report, "xiangyang", "area.minimum_wage") == [["2024-02-01", "2025-11-30"]]
+    # Ganxian's tier in the (unconfirmed) 2025-12 Jiangxi round is not sourced
+    assert missing_of(report, "ganzhou-ganxian", "area.minimum_wage") == [["2025-12-01", "2026-11-23"]]
+    # Guangdong's round before 粤府函〔2018〕187号 and Jiangsu's before 2018-08 are not encoded
+    assert missing_of(report, "guangzhou", "minimum_wage") == [["2018-01-01", "2018-06-30"]]
+    assert missing_of(report, "nanjing", "minimum_wage") == [["2018-01-01", "2018-07-31"]]
+    assert missing_of(report, "nanchang", "minimum_wage") == []
+    s = report["summary"]
+    assert s["values"] == s["confirmed"] + s["derived"] + s["unconfirmed"] and s["unconfirmed"] > 0
+
+
+def test_coverage_marks_the_guangzhou_2025_round_unconfirmed(shipped):
+    report = services.coverage(shipped, "guangzhou", end=dt.date(2025, 6, 1))
+    periods = next(s for s in report["regions"][0]["sections"] if s["section"] == "minimum_wage")["periods"]
+    assert periods[-1] == {"from": "2025-03-01", "to": "2025-06-01", "status": "unconfirmed",
+                           "level": "province",
+                           "block": {"region": "guangdong", "section": "minimum_wage", "since": "2025-03-01"}}
+
+
+# Figures as the reference documents give them (shared/reference, §1).
+WAGES = [
+    ("nanchang", None, dt.date(2019, 6, 1), "1680"),        # 江西 2018 round, 一类
+    ("nanchang", "南昌县", dt.date(2021, 6, 1), "1730"),     # 2021 round, 二类
+    ("nanchang", "安义县", dt.date(2024, 6, 1), "1740"),     # 2024 round, 三类 (derived 1566 / 0.9)
+    ("ganzhou-ganxian", None, dt.date(2022, 1, 1), "1610"),  # 2021 round, 三类
+    ("guangzhou", "天河区", dt.date(2020, 1, 1), "2100"),    # 粤府函〔2018〕187号
+    ("guangzhou", None, dt.date(2023, 1, 1), "2300"),       # 粤府函〔2021〕345号
+    ("nanjing", "江宁区", dt.date(2024, 6, 1), "2490"),      # Jiangsu 2024, 一类
+    ("xiangyang", "襄州区", dt.date(2022, 1, 1), "1650"),    # 鄂政办发〔2021〕33号, 第三档
+    ("xiangyang", None, dt.date(2020, 1, 1), "1500"),       # 2017 round, 第二档
+]
+
+
+@pytest.mark.parametrize("region,district,date,expected", WAGES)
+def test_a_districts_minimum_wage_is_the_documented_figure(shipped, region, district, date, expected):
+    r = resolve(shipped, region, date)
+    tier = r.tier("minimum_wage", district)[0]
+    assert r.get("minimum_wage").block.monthly[tier].value == Decimal(expected)
