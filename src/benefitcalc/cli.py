@@ -72,7 +72,7 @@ def emit_json(data: Any, compact: bool = False) -> None:
 
 
 @contextmanager
-def handled(as_json: bool) -> Iterator[None]:
+def handled(as_json: bool, ident: Callable[[], Any] = lambda: None) -> Iterator[None]:
     """Map a library error to one line on stderr and its exit status."""
     try:
         yield
@@ -81,7 +81,7 @@ def handled(as_json: bool) -> Iterator[None]:
             raise
         sys.stderr.write(f"benefitcalc: {exc.code}: {clean(exc.message)}\n")
         if as_json:
-            emit_json({"id": None, "error": exc.to_json()}, compact=True)
+            emit_json({"id": ident(), "error": exc.to_json()}, compact=True)
         raise typer.Exit(int(exc.exit_status)) from None
 
 
@@ -206,13 +206,101 @@ def rulesets_coverage(
 
 
 class SchemaKind(str, Enum):
+    case = "case"
+    result = "result"
     ruleset = "ruleset"
 
 
 @app.command("schema")
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which schema.")]) -> None:
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, result or ruleset.")]) -> None:
     """Print a JSON Schema generated from the models."""
-    emit_json(services.ruleset_schema())
+    make = {"case": services.case_schema, "result": services.result_schema,
+            "ruleset": services.ruleset_schema}[kind.value]
+    emit_json(make())
+
+
+# --- calculations ------------------------------------------------------------------------
+
+ExplainOpt = Annotated[bool, typer.Option("--explain", help="Print every step with its formula, parameter and source.")]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language of labels and messages (default from the locale).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 5 when the result carries warnings (e.g. an unconfirmed value).")]
+
+
+def deliver(result: dict[str, Any], as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
+    """Print a result as JSON or a rich panel; ``--strict`` turns warnings into exit 5."""
+    if json_mode(as_json):
+        emit_json(result, compact=True)
+    else:
+        from . import render
+
+        render.result(result, explain=explain, lang=(lang or default_lang()).value)
+    if strict and result["warnings"]:
+        sys.stderr.write(f"benefitcalc: strict: {len(result['warnings'])} warnings\n")
+        raise typer.Exit(int(ExitStatus.DIFFERENCES))
+
+
+def _case(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+@app.command("unemployment")
+def unemployment(
+    region: Annotated[str, typer.Option("--region", help="Region slug, alias or admin code: nanchang, 南昌, 360100.")],
+    contribution_months: Annotated[str, typer.Option("--contribution-months", help="Months of unemployment-insurance contributions (社会保险法 第46条).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of unemployment registration (YYYY-MM-DD); default today.")] = None,
+    district: Annotated[str | None, typer.Option("--district", help="District by its Chinese name (新建区); default the city's core districts.")] = None,
+    involuntary: Annotated[bool, typer.Option("--involuntary/--voluntary", help="Whether the loss of work was not of one's own will.")] = True,
+    carried_over_months: Annotated[str | None, typer.Option("--carried-over-months", help="Unused months from an earlier spell.")] = None,
+    average_monthly_wage: Annotated[str | None, typer.Option("--average-monthly-wage", help="Average monthly contribution wage over the 12 months before unemployment (Jiangsu).")] = None,
+    birth_date: Annotated[str | None, typer.Option("--birth-date", help="Date of birth (YYYY-MM-DD).")] = None,
+    pension_start_date: Annotated[str | None, typer.Option("--pension-start-date", help="The day a basic pension starts, if known: benefit stops then.")] = None,
+    case_id: Annotated[str | None, typer.Option("--id", help="An id echoed back in the result.")] = None,
+    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
+) -> None:
+    """失业保险金: eligibility, months and monthly amount for one claimant.
+
+    Example: benefitcalc unemployment --region nanchang --as-of 2024-06-01 --contribution-months 80
+    """
+    j = json_mode(as_json)
+    data = _case({"benefit": "unemployment", "id": case_id, "region": region, "district": district,
+                  "as_of": as_of or dt.date.today().isoformat(),
+                  "contribution_months": contribution_months, "involuntary": involuntary,
+                  "carried_over_months": carried_over_months,
+                  "average_monthly_wage": average_monthly_wage, "birth_date": birth_date,
+                  "pension_start_date": pension_start_date})
+    with handled(j, lambda: case_id):
+        result = services.calculate(tree(), data)
+    deliver(result, as_json, explain, lang, strict)
+
+
+@app.command("calc")
+def calc(
+    file: Annotated[str, typer.Argument(help="A JSON file holding one case, or - for standard input.")] = "-",
+    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
+) -> None:
+    """Compute one case given as a JSON object (see `benefitcalc schema case`)."""
+    from .models import decode_json
+
+    j = json_mode(as_json)
+    holder: dict[str, Any] = {}
+    with handled(j, lambda: holder.get("id")):
+        text = read_input(file)
+        data = decode_json(text)
+        if isinstance(data, dict) and isinstance(data.get("id"), str | int):
+            holder["id"] = data["id"]
+        result = services.calculate(tree(), data)
+    deliver(result, as_json, explain, lang, strict)
+
+
+def read_input(file: str) -> str:
+    from .errors import InvalidInputError
+
+    try:
+        if file == "-":
+            return sys.stdin.read()
+        return Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def main() -> None:

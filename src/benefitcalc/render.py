@@ -99,3 +99,49 @@ def coverage(data: dict[str, Any]) -> None:
     c.print(f"values {s['values']}: confirmed {s['confirmed']}, derived {s['derived']}, "
             f"unconfirmed {s['unconfirmed']} (confirmed share {s['confirmed_share']}); "
             f"missing periods {s['missing_periods']}")
+
+
+def result(data: dict[str, Any], explain: bool, lang: str) -> None:
+    """One calculation: amounts, eligibility, reasons, warnings; every step with --explain."""
+    from rich.panel import Panel
+
+    c = _console()
+    zh = lang == "zh"
+    names = {"monthly_benefit": ("月领取金额", "monthly benefit"), "duration_months": ("领取月数", "months"),
+             "total_benefit": ("合计", "total")}
+    lines = []
+    for k, v in data["amounts"].items():
+        zh_name, en_name = names.get(k, (k, k))
+        lines.append(f"[bold]{zh_name if zh else en_name}[/]: {v}")
+    head = (f"{data['region']} {data['district'] or ''} {data['as_of']}  "
+            + ("符合条件" if zh else "eligible") if data["eligible"] else
+            f"{data['region']} {data['as_of']}  " + ("不符合条件" if zh else "not eligible"))
+    for r in data["reasons"]:
+        lines.append(f"[red]✗[/] {escape(r['message'][lang])}")
+    for x in data["extras"]:
+        amount = x["amount"] or ("金额未列明" if zh else "no amount sourced")
+        lines.append(f"[cyan]+[/] {escape(x['label'][lang])}: {amount} — {escape(x['condition'][lang])}")
+    for w in data["warnings"]:
+        lines.append(f"[yellow]![/] {escape(w['message'][lang])}")
+    versions = ", ".join(f"{r['region']} v{r['version']}" for r in data["rulesets"])
+    lines.append(f"[dim]rulesets {versions}; resolved_sha256 {data['resolved_sha256'][:16]}…[/]")
+    c.print(Panel("\n".join(lines), title=escape(head), title_align="left"))
+    if explain:
+        t = Table(title="计算步骤" if zh else "Steps", title_justify="left")
+        for col in (("步骤", "step"), ("公式", "formula"), ("值", "value"), ("来源", "source")):
+            t.add_column(col[0] if zh else col[1])
+        for s in data["steps"]:
+            where = ""
+            if s["block"]:
+                key = "since" if s["block"].get("since") else "year"
+                where = f"{s['block']['region']} ({s['level']}) {s['block'].get(key)}\n"
+            conf = s.get("confidence")
+            mark = f" [yellow]{conf}[/]" if conf and conf != "confirmed" else ""
+            t.add_row(escape(s["label"][lang]), escape(s["formula"]), escape(str(s["value"])) + mark,
+                      escape(where + ", ".join(s["sources"])))
+        c.print(t)
+        for q, src in data["sources"].items():
+            c.print(f"[dim]{q}[/] {escape(src.get('title', ''))} {escape(src.get('doc_no', ''))} "
+                    f"{escape(src.get('url', ''))}")
+    elif data["steps"]:
+        c.print("[dim]--explain " + ("显示每一步的公式和依据" if zh else "shows every step with its formula and source") + "[/]")

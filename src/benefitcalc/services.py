@@ -213,3 +213,68 @@ def ruleset_schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "benefitcalc ruleset",
             "type": "object", "required": ["meta"], "properties": properties,
             "additionalProperties": False}
+
+
+# --- calculations ------------------------------------------------------------------------
+
+_VERSION: list[str] = []
+
+
+def benefitcalc_version() -> str:
+    if not _VERSION:
+        import benefitcalc
+
+        _VERSION.append(benefitcalc.__version__)
+    return _VERSION[0]
+
+
+def _calculator(benefit: str) -> Any:
+    from .calc import unemployment
+
+    return {"unemployment": unemployment.calculate}[benefit]
+
+
+def calculate(tree: RulesetTree, data: Any) -> dict[str, Any]:
+    """One case (a decoded JSON object) → one result (SPEC §3.2), as JSON-ready data."""
+    from .models import CONTRACT, parse_case
+
+    case = parse_case(data)
+    slug = tree.find(case.region)
+    rules = resolve(tree, slug, case.as_of)
+    outcome = _calculator(case.benefit)(case, rules)
+    trace = outcome.trace
+    warnings = [*rules.horizon_warnings(), *trace.warnings]
+    sources = {}
+    for q in sorted(trace.sources):
+        region, _, sid = q.partition(":")
+        src = tree.file(region).sources[sid]
+        sources[q] = {k: json_value(v) for k, v in src.model_dump().items() if v not in ("", None)}
+    return {
+        "id": case.id, "benefit": case.benefit, "region": slug, "district": case.district,
+        "as_of": case.as_of.isoformat(), "contract": CONTRACT,
+        "benefitcalc_version": benefitcalc_version(),
+        "rulesets": [file_ref(f) for f in reversed(rules.chain)],
+        "resolved_sha256": rules.sha256,
+        "eligible": outcome.eligible,
+        "reasons": [n.to_json() for n in outcome.reasons],
+        "warnings": [w.to_json() for w in dict.fromkeys(warnings)],
+        "amounts": outcome.amounts,
+        "extras": outcome.extras,
+        "steps": [s.to_json() for s in trace.steps],
+        "sources": sources,
+    }
+
+
+def case_schema() -> dict[str, Any]:
+    from pydantic import TypeAdapter
+
+    from .models import Case
+
+    return TypeAdapter(Case).json_schema()
+
+
+def result_schema() -> dict[str, Any]:
+    from .models import ErrorOut, Result
+
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "oneOf": [Result.model_json_schema(), ErrorOut.model_json_schema()]}

@@ -201,7 +201,8 @@ def _check_manifest(tree: RulesetTree, report: CheckReport) -> None:
         elif entry[1] != f.sha256:
             if entry[0] == f.meta.version:
                 report.problems.append(Problem(f.name, "meta.version", f"the file changed but its "
-                                               f"version is still {entry[0]!r}: bump it, then {fix[4:]}"))
+                                               f"version is still {entry[0]!r}: bump meta.version, then run "
+                                               "`benefitcalc rulesets check --write-manifest`"))
             else:
                 report.problems.append(Problem(MANIFEST, f.name, f"records version {entry[0]!r}; "
                                                f"the file is now {f.meta.version!r}: {fix}"))

@@ -19,6 +19,7 @@ from .schema import (
     Brackets,
     DatedBlock,
     DistrictTier,
+    Defaults,
     Meta,
     Param,
     Provenance,
@@ -88,6 +89,7 @@ class RulesetFile:
         self.meta, self.sources, self.raw = meta, sources, raw
         self.sha256 = sha256_of(doc)
         self._blocks: dict[str, tuple[Any, ...]] = {}
+        self.defaults: Defaults | None = None
 
     @property
     def region(self) -> str:
@@ -115,11 +117,19 @@ class RulesetFile:
                 sources[sid] = Source.model_validate(value)
             except ValidationError as exc:
                 problems += _problems(name, f"sources.{sid}", exc, None)
+        defaults = None
+        if "defaults" in doc:
+            try:
+                defaults = Defaults.model_validate(doc["defaults"])
+            except ValidationError as exc:
+                problems += _problems(name, "defaults", exc, None)
         raw, shape = cls._split(doc)
         problems += [Problem(name, path, msg) for path, msg in shape]
         if problems or meta is None:
             raise InvalidRulesetError(problems)
-        return cls(path, name, doc, meta, sources, raw)
+        f = cls(path, name, doc, meta, sources, raw)
+        f.defaults = defaults
+        return f
 
     @staticmethod
     def _split(doc: dict[str, Any]) -> tuple[dict[str, list[Any]], list[tuple[str, str]]]:
@@ -135,7 +145,7 @@ class RulesetFile:
                 shape.append((name, f"must be an array of tables ([[{name}]])"))
 
         for key, value in doc.items():
-            if key in ("meta", "sources"):
+            if key in ("meta", "sources", "defaults"):
                 continue
             if key == "area" or key in SUBSECTIONS:
                 take(key, value)
@@ -211,6 +221,8 @@ class RulesetFile:
     def document(self) -> dict[str, Any]:
         """The validated file as TOML-ready data in its shortest form (for writing back)."""
         doc: dict[str, Any] = {"meta": _short(self.meta.model_dump(exclude_defaults=True))}
+        if self.defaults is not None:
+            doc["defaults"] = _short(self.defaults.model_dump(exclude_defaults=True))
         if self.sources:
             doc["sources"] = {k: _short(v.model_dump(exclude_defaults=True)) for k, v in self.sources.items()}
         for name in self.raw:

@@ -142,6 +142,14 @@ class Resolved:
             f"{district} is not a district of {self.region} on {self.as_of}{when}; known: "
             + "、".join([*block.districts, *block.unsourced]), field="district", value=district)
 
+    def default_rounding(self) -> tuple[Any, str]:
+        """The nearest ``[defaults] round`` of the chain, and the file it comes from."""
+        for f in self.chain:
+            if f.defaults is not None:
+                return f.defaults.round, f.name
+        raise InvalidRulesetError([Problem(self.chain[-1].name, "defaults.round",
+                                           "a block gives no rounding and no file of the chain has a default")])
+
     def horizon_warnings(self) -> list[Notice]:
         return [Notice("beyond_verified_through",
                        f"{f.name} 的数据核实至 {f.meta.verified_through}，{self.as_of} 已超出",

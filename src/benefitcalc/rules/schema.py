@@ -89,10 +89,19 @@ class Text(Model):
     en: str = Field(min_length=1)
 
 
-class Rounding(Model):
-    """How an amount is rounded: to a multiple of ``unit`` in ``mode``."""
+def _unit(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            raise ValueError(f"{value!r} is not a decimal number") from None
+    return value
 
-    unit: Num
+
+class Rounding(Model):
+    """How an amount is rounded: to a multiple of ``unit`` ("0.01", "0.1", "1") in ``mode``."""
+
+    unit: Annotated[Decimal, BeforeValidator(_number), BeforeValidator(_unit), AfterValidator(_finite)]
     mode: Literal["half_up", "up", "down", "half_even"]
 
     @model_validator(mode="after")
@@ -257,6 +266,13 @@ class Source(Model):
     doc_no: str = ""
     date: dt.date | None = None
     url: str = ""
+    note: str = ""
+
+
+class Defaults(Model):
+    """File-level defaults, used only where a document is silent (the step says so)."""
+
+    round: Rounding
     note: str = ""
 
 

@@ -72,7 +72,8 @@ class ShareOfMinimumWage(AmountMethod):
 
     method: Literal["share_of_minimum_wage"]
     share: Value
-    round: Rounding
+    #: omitted where the document is silent: the chain's ``[defaults] round`` applies
+    round: Rounding | None = None
 
     READS: ClassVar[tuple[str, ...]] = ("minimum_wage", "area.minimum_wage")
     SCHEME: ClassVar[str | None] = "minimum_wage"
@@ -85,7 +86,7 @@ class ShareOfOwnWage(AmountMethod):
     method: Literal["share_of_own_wage"]
     shares: Brackets
     floor_multiple: Value
-    round: Rounding
+    round: Rounding | None = None
 
     READS: ClassVar[tuple[str, ...]] = ("minimum_wage", "area.minimum_wage", "low_income_standard")
     SCHEME: ClassVar[str | None] = "minimum_wage"

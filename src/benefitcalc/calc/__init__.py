@@ -1,0 +1,1 @@
+"""Pure calculation functions, one module per benefit."""
