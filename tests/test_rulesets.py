@@ -110,3 +110,53 @@ def test_a_districts_minimum_wage_is_the_documented_figure(shipped, region, dist
     r = resolve(shipped, region, date)
     tier = r.tier("minimum_wage", district)[0]
     assert r.get("minimum_wage").block.monthly[tier].value == Decimal(expected)
+
+
+def test_coverage_names_the_unemployment_gaps(shipped):
+    report = services.coverage(shipped, end=dt.date(2026, 11, 23))
+    # Hubei: no rule sourced between the 2015 notice (70 %) and the 2021 one (90 %)
+    assert missing_of(report, "xiangyang", "unemployment.amount") == [["2018-01-01", "2021-08-31"]]
+    # Nanjing: 低保 (the Jiangsu floor) sourced from 2019 through the 1050 of 2023-07-01
+    assert missing_of(report, "nanjing", "low_income_standard") == [["2018-01-01", "2018-12-31"],
+                                                                    ["2024-07-01", "2026-11-23"]]
+    for region in ("nanchang", "ganzhou-ganxian", "guangzhou", "nanjing", "xiangyang"):
+        for section in ("unemployment.eligibility", "unemployment.duration"):
+            assert missing_of(report, region, section) == []
+
+
+def test_jiangxi_switches_to_90_percent_on_the_chosen_date(shipped):
+    before = resolve(shipped, "nanchang", dt.date(2024, 4, 7)).get("unemployment.amount").block
+    after = resolve(shipped, "nanchang", dt.date(2024, 4, 8)).get("unemployment.amount").block
+    assert before.method == "flat_per_tier" and before.confidence == "unconfirmed"
+    assert after.method == "share_of_minimum_wage" and after.share.value == Decimal("0.90")
+
+
+def test_files_trusted_through_the_manifest_give_the_same_models_as_full_validation(shipped):
+    from benefitcalc.rules.tree import RulesetTree
+
+    trusted = RulesetTree(shipped.root, trust_manifest=True)
+    checked = RulesetTree(shipped.root, trust_manifest=False)
+    for a, b in zip(trusted.all_files(), checked.all_files(), strict=True):
+        assert a.trusted and not b.trusted
+        assert (a.meta, a.sources, a.defaults) == (b.meta, b.sources, b.defaults)
+        for sub in a.subsections:
+            assert a.blocks(sub) == b.blocks(sub), (a.name, sub)
+            # equal Decimals may still differ in scale; compare the text too
+            assert [repr(x) for x in a.blocks(sub)] == [repr(x) for x in b.blocks(sub)]
+
+
+def test_an_edited_file_is_validated_again(tmp_path, shipped):
+    import shutil
+
+    from benefitcalc.errors import InvalidRulesetError
+    from benefitcalc.rules.tree import RulesetTree
+
+    root = tmp_path / "rulesets"
+    shutil.copytree(shipped.root, root)
+    path = root / "jiangxi/province.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("monthly = { \"一类\" = 1850",
+                                                             "monthly = { \"一类\" = \"x\""), encoding="utf-8")
+    tree = RulesetTree(root)
+    with pytest.raises(InvalidRulesetError):
+        resolve(tree, "nanchang", dt.date(2022, 1, 1)).get("minimum_wage")
+    assert not tree.file("jiangxi").trusted and tree.file("national").trusted

@@ -26,12 +26,17 @@ __all__ = [*_EXPORTS, "__version__"]
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        try:  # written by the build from pyproject.toml
+            from ._version import __version__ as built
 
-        try:
-            return version("benefitcalc")
-        except PackageNotFoundError:  # a source tree that was never installed
-            return "0+unknown"
+            return built
+        except ImportError:  # a source checkout: ask the installed metadata
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                return version("benefitcalc")
+            except PackageNotFoundError:  # never installed
+                return "0+unknown"
     if name in _EXPORTS:
         return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
     raise AttributeError(f"module 'benefitcalc' has no attribute {name!r}")

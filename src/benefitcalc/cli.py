@@ -17,20 +17,37 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import typer
+# pydantic looks for plugins in every installed package's entry points when it builds its
+# first validator, a visible share of a single calculation; this command line uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from . import services
-from .errors import BenefitcalcError, ExitStatus
+import typer  # noqa: E402
+
+from .errors import BenefitcalcError, ExitStatus  # noqa: E402
+
+
+class _Services:
+    """``services``, imported on first use: after ``main`` has set up the process."""
+
+    def __getattr__(self, name: str) -> Any:
+        from . import services as module
+
+        return getattr(module, name)
+
+
+services: Any = _Services()
 
 T = TypeVar("T")
 
-app = typer.Typer(
+APP_SETTINGS: dict[str, Any] = dict(
+    name="benefitcalc",
     help="Chinese social-insurance benefit calculator on versioned, sourced rulesets.\n\n"
          "Every figure comes from a TOML ruleset that cites its document; "
          "`benefitcalc rulesets --help` shows how to inspect them.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app = typer.Typer(**APP_SETTINGS)
 rulesets_app = typer.Typer(help="Inspect and check the rulesets: list, show, check, coverage.",
                            no_args_is_help=True)
 app.add_typer(rulesets_app, name="rulesets")
@@ -137,7 +154,7 @@ def rulesets_list(as_json: JsonOpt = False) -> None:
 def rulesets_show(
     region: Annotated[str, typer.Argument(help="A slug (nanchang), alias (南昌) or admin code "
                                                "(360100), optionally with @DATE: nanchang@2024-06-01.")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="The date (YYYY-MM-DD); default today.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="The date; default today.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show the rules in force for a region on a date: each sub-section's values with the
@@ -188,15 +205,15 @@ def rulesets_check(
 @rulesets_app.command("coverage")
 def rulesets_coverage(
     region: Annotated[str | None, typer.Argument(help="One region; default all.")] = None,
-    start: Annotated[str, typer.Option("--from", help="First day reported.")] = services.COVERAGE_START.isoformat(),
-    end: Annotated[str | None, typer.Option("--to", help="Last day reported; default today.")] = None,
+    start: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="First day reported; default 2018-01-01, where the data starts.")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="Last day reported; default today.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Which periods of each sub-section are confirmed, derived, unconfirmed or missing."""
     j = json_mode(as_json)
     with handled(j):
-        data = services.coverage(tree(), region, services.parse_date(start, "from"),
-                                 parse_date_option(end))
+        first = services.parse_date(start, "from") if start else services.COVERAGE_START
+        data = services.coverage(tree(), region, first, parse_date_option(end))
     if j:
         emit_json(data)
     else:
@@ -245,16 +262,16 @@ def _case(fields: dict[str, Any]) -> dict[str, Any]:
 
 @app.command("unemployment")
 def unemployment(
-    region: Annotated[str, typer.Option("--region", help="Region slug, alias or admin code: nanchang, 南昌, 360100.")],
-    contribution_months: Annotated[str, typer.Option("--contribution-months", help="Months of unemployment-insurance contributions (社会保险法 第46条).")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of unemployment registration (YYYY-MM-DD); default today.")] = None,
-    district: Annotated[str | None, typer.Option("--district", help="District by its Chinese name (新建区); default the city's core districts.")] = None,
+    region: Annotated[str, typer.Option("--region", metavar="REGION", help="Region slug, alias or admin code: nanchang, 南昌, 360100.")],
+    contribution_months: Annotated[str, typer.Option("--contribution-months", metavar="MONTHS", help="Months of unemployment-insurance contributions (社会保险法 第46条).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Date of unemployment registration (YYYY-MM-DD); default today.")] = None,
+    district: Annotated[str | None, typer.Option("--district", metavar="区县", help="District by its Chinese name (新建区); default the city's core districts.")] = None,
     involuntary: Annotated[bool, typer.Option("--involuntary/--voluntary", help="Whether the loss of work was not of one's own will.")] = True,
-    carried_over_months: Annotated[str | None, typer.Option("--carried-over-months", help="Unused months from an earlier spell.")] = None,
-    average_monthly_wage: Annotated[str | None, typer.Option("--average-monthly-wage", help="Average monthly contribution wage over the 12 months before unemployment (Jiangsu).")] = None,
-    birth_date: Annotated[str | None, typer.Option("--birth-date", help="Date of birth (YYYY-MM-DD).")] = None,
-    pension_start_date: Annotated[str | None, typer.Option("--pension-start-date", help="The day a basic pension starts, if known: benefit stops then.")] = None,
-    case_id: Annotated[str | None, typer.Option("--id", help="An id echoed back in the result.")] = None,
+    carried_over_months: Annotated[str | None, typer.Option("--carried-over-months", metavar="MONTHS", help="Unused months from an earlier spell.")] = None,
+    average_monthly_wage: Annotated[str | None, typer.Option("--average-monthly-wage", metavar="YUAN", help="Average monthly contribution wage over the 12 months before unemployment (Jiangsu).")] = None,
+    birth_date: Annotated[str | None, typer.Option("--birth-date", metavar="YYYY-MM-DD", help="Date of birth (YYYY-MM-DD).")] = None,
+    pension_start_date: Annotated[str | None, typer.Option("--pension-start-date", metavar="YYYY-MM-DD", help="The day a basic pension starts, if known: benefit stops then.")] = None,
+    case_id: Annotated[str | None, typer.Option("--id", metavar="ID", help="An id echoed back in the result.")] = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
 ) -> None:
     """失业保险金: eligibility, months and monthly amount for one claimant.
@@ -303,5 +320,37 @@ def read_input(file: str) -> str:
         raise InvalidInputError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
+GLOBAL_WITH_VALUE = ("--rulesets-dir",)
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The command word of a command line, skipping the global options before it."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in GLOBAL_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app with only the command the line names (building every command's options is
+    a visible share of a single calculation's start-up); the whole app otherwise."""
+    name = command_named(argv)
+    commands = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    slim = typer.Typer(**APP_SETTINGS)
+    slim.registered_callback = app.registered_callback
+    slim.registered_commands = commands
+    slim.registered_groups = groups
+    return slim
+
+
 def main() -> None:
-    app()
+    """The ``benefitcalc`` command (see ``__main__`` for how the process is set up)."""
+    app_for(sys.argv[1:])()

@@ -8,18 +8,18 @@ when the value is unconfirmed); ``trace.computed(...)`` records arithmetic on th
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from .record import Record
 
 if TYPE_CHECKING:
     from .rules.resolve import InForce, Resolved
 
 
-class Notice(NamedTuple):
-    """A reason or a warning: a stable code and a message in Chinese and English."""
+class Notice(Record):
+    """A reason or a warning: a stable ``code`` and a message in Chinese (``zh``) and English (``en``)."""
 
-    code: str
-    zh: str
-    en: str
+    __slots__ = ("code", "zh", "en")
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "message": {"zh": self.zh, "en": self.en}}
@@ -57,15 +57,11 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
-class Step(NamedTuple):
-    id: str
-    formula: str
-    value: Any
-    param: str | None = None
-    block: dict[str, Any] | None = None
-    level: str | None = None
-    sources: tuple[str, ...] = ()
-    confidence: str | None = None
+class Step(Record):
+    """One line of an explanation: what was taken or computed, from where."""
+
+    __slots__ = ("id", "formula", "value", "param", "block", "level", "sources", "confidence")
+    DEFAULTS = {"param": None, "block": None, "level": None, "sources": (), "confidence": None}
 
     def to_json(self) -> dict[str, Any]:
         zh, en = LABELS.get(self.id, (self.id, self.id))

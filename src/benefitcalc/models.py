@@ -105,28 +105,26 @@ class UnemploymentCase(CaseBase):
 
 Case = Annotated[UnemploymentCase, Field(discriminator="benefit")]
 BENEFITS = ("unemployment",)
-_case_adapter: Any = None
+
+
+CASE_MODELS: dict[str, type[CaseBase]] = {"unemployment": UnemploymentCase}
 
 
 def parse_case(data: Any) -> UnemploymentCase:
     """Validate a decoded JSON object as a case; errors name the field."""
-    global _case_adapter
     if not isinstance(data, dict):
-        raise InvalidInputError(f"a case must be a JSON object, not {type(data).__name__ if data is not None else 'null'}")
+        kind = "null" if data is None else type(data).__name__
+        raise InvalidInputError(f"a case must be a JSON object, not {kind}")
     benefit = data.get("benefit")
-    if benefit not in BENEFITS:
+    model = CASE_MODELS.get(benefit) if isinstance(benefit, str) else None
+    if model is None:
         raise InvalidInputError(f"benefit: must be one of {', '.join(BENEFITS)} (got {str(benefit)[:40]!r})",
                                 field="benefit")
-    if _case_adapter is None:
-        from pydantic import TypeAdapter
-
-        _case_adapter = TypeAdapter(Case)
     try:
-        return _case_adapter.validate_python(data)
+        return model.model_validate(data)  # type: ignore[return-value]
     except ValidationError as exc:
         err = exc.errors(include_url=False, include_input=False)[0]
-        loc = [str(p) for p in err["loc"] if p not in BENEFITS]
-        field = ".".join(loc) or "case"
+        field = ".".join(str(p) for p in err["loc"]) or "case"
         msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             msg = "required"
@@ -148,91 +146,3 @@ def decode_json(text: str) -> Any:
         raise InvalidInputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except (ValueError, InvalidOperation) as exc:
         raise InvalidInputError(f"invalid JSON: {exc}") from None
-
-
-# --- result schema (for `benefitcalc schema result`; results are built as plain dicts) ---
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-
-class TextOut(_Out):
-    zh: str
-    en: str
-
-
-class NoticeOut(_Out):
-    code: str
-    message: TextOut
-
-
-class BlockRef(_Out):
-    region: str
-    section: str
-    since: str | None = None
-    year: int | None = None
-
-
-class StepOut(_Out):
-    id: str
-    label: TextOut
-    formula: str
-    value: str | int
-    param: str | None
-    block: BlockRef | None
-    level: str | None
-    sources: list[str]
-    confidence: Literal["confirmed", "derived", "unconfirmed"] | None = None
-
-
-class ExtraOut(_Out):
-    id: str
-    label: TextOut
-    amount: str | None
-    condition: TextOut
-    sources: list[str]
-
-
-class RulesetRef(_Out):
-    region: str
-    level: str
-    version: str
-    file_sha256: str
-
-
-class UnemploymentAmounts(_Out):
-    monthly_benefit: str
-    duration_months: int
-    total_benefit: str
-
-
-class Result(_Out):
-    id: str | int | None
-    benefit: Literal["unemployment"]
-    region: str
-    district: str | None
-    as_of: str
-    contract: Literal[1]
-    benefitcalc_version: str
-    rulesets: list[RulesetRef]
-    resolved_sha256: str
-    eligible: bool
-    reasons: list[NoticeOut]
-    warnings: list[NoticeOut]
-    amounts: UnemploymentAmounts
-    extras: list[ExtraOut]
-    steps: list[StepOut]
-    sources: dict[str, dict[str, str]]
-
-
-class ErrorBody(_Out):
-    code: Literal["invalid_input", "unknown_region", "no_ruleset_in_force", "invalid_ruleset"]
-    message: str
-    details: dict[str, Any]
-
-
-class ErrorOut(_Out):
-    id: str | int | None
-    line: int | None = None
-    error: ErrorBody

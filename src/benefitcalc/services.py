@@ -15,7 +15,7 @@ from .errors import InvalidInputError
 from .rules.files import RulesetFile, iter_values
 from .rules.io import plain_decimal
 from .rules.resolve import InForce, Resolved, covered_ranges, is_yearly, periods, resolve
-from .rules.schema import Brackets, Param, Rounding
+from .rules.schema import Brackets, Param, Rounding, shallow
 from .rules.tree import RulesetTree
 
 #: Coverage is reported from this day on (the rulesets' data starts in 2018).
@@ -54,10 +54,20 @@ def file_ref(f: RulesetFile) -> dict[str, str]:
 
 def region_summary(f: RulesetFile) -> dict[str, Any]:
     m = f.meta
-    return {"region": m.region, "level": m.level, "name": m.name.model_dump(),
+    return {"region": m.region, "level": m.level, "name": shallow(m.name),
             "admin_code": m.admin_code, "aliases": list(m.aliases), "extends": m.extends,
             "version": m.version, "published": m.published.isoformat(),
             "verified_through": m.verified_through.isoformat(), "file": f.name}
+
+
+def cited_sources(tree: RulesetTree, qualified: Any) -> dict[str, dict[str, Any]]:
+    """The source records behind qualified ids (``jiangxi:jx-ui-2024``), empty fields left out."""
+    out = {}
+    for q in sorted(qualified):
+        region, _, sid = q.partition(":")
+        record = shallow(tree.file(region).sources[sid])
+        out[q] = {k: json_value(v) for k, v in record.items() if v not in ("", None)}
+    return out
 
 
 def list_regions(tree: RulesetTree) -> list[dict[str, Any]]:
@@ -71,7 +81,8 @@ def _settings(block: Any) -> dict[str, Any]:
         value = getattr(block, name)
         if name in skip or isinstance(value, Param | Brackets | dict | tuple) or value is None:
             continue
-        out[name] = value.model_dump(mode="json") if isinstance(value, Rounding) else json_value(value)
+        out[name] = ({"unit": json_value(value.unit), "mode": value.mode} if isinstance(value, Rounding)
+                     else json_value(value))
     if hasattr(block, "core"):
         out["core"] = list(block.core)
         if block.unsourced:
@@ -101,16 +112,11 @@ def show(tree: RulesetTree, name: str, as_of: dt.date) -> dict[str, Any]:
     slug = tree.find(name)
     r = resolve(tree, slug, as_of)
     described = [describe_in_force(r, x) for x in r.in_force_all()]
-    cited = sorted({q for d in described for q in d["sources"]})
-    sources = {}
-    for q in cited:
-        region, _, sid = q.partition(":")
-        src = tree.file(region).sources[sid]
-        sources[q] = {k: json_value(v) for k, v in src.model_dump().items() if v not in ("", None)}
+    sources = cited_sources(tree, {q for d in described for q in d["sources"]})
     yearly = [{"subsection": s, "years": sorted({b.year for f in r.chain for b in f.blocks(s)})}
               for s in r.subsections if is_yearly(s)]
     return {
-        "region": slug, "name": r.chain[0].meta.name.model_dump(), "as_of": as_of.isoformat(),
+        "region": slug, "name": shallow(r.chain[0].meta.name), "as_of": as_of.isoformat(),
         "rulesets": [file_ref(f) for f in reversed(r.chain)],
         "resolved_sha256": r.sha256,
         "subsections": described,
@@ -244,11 +250,7 @@ def calculate(tree: RulesetTree, data: Any) -> dict[str, Any]:
     outcome = _calculator(case.benefit)(case, rules)
     trace = outcome.trace
     warnings = [*rules.horizon_warnings(), *trace.warnings]
-    sources = {}
-    for q in sorted(trace.sources):
-        region, _, sid = q.partition(":")
-        src = tree.file(region).sources[sid]
-        sources[q] = {k: json_value(v) for k, v in src.model_dump().items() if v not in ("", None)}
+    sources = cited_sources(tree, trace.sources)
     return {
         "id": case.id, "benefit": case.benefit, "region": slug, "district": case.district,
         "as_of": case.as_of.isoformat(), "contract": CONTRACT,
@@ -274,7 +276,7 @@ def case_schema() -> dict[str, Any]:
 
 
 def result_schema() -> dict[str, Any]:
-    from .models import ErrorOut, Result
+    from .results import ErrorOut, Result
 
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "oneOf": [Result.model_json_schema(), ErrorOut.model_json_schema()]}

@@ -10,23 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..errors import InvalidInputError
 from ..explain import Notice, Trace, fmt
 from ..models import UnemploymentCase
+from ..record import Record
 from ..rules.resolve import InForce, Resolved
+from ..rules.schema import shallow
 from .money import money, round_to
 
 TWELVE = Decimal(12)
 
 
-class Outcome(NamedTuple):
-    eligible: bool
-    reasons: list[Notice]
-    amounts: dict[str, Any]
-    extras: list[dict[str, Any]]
-    trace: Trace
+class Outcome(Record):
+    """What a benefit function returns: eligibility, reasons, amounts, extras, its trace."""
+
+    __slots__ = ("eligible", "reasons", "amounts", "extras", "trace")
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -165,8 +165,8 @@ def extras(case: UnemploymentCase, r: Resolved, t: Trace, monthly: Decimal) -> l
         if base is not None and item.multiple is not None:
             rounding, _ = r.default_rounding()
             amount = money(round_to(base * item.multiple.value, rounding.unit, rounding.mode))
-        out.append({"id": item.id, "label": item.label.model_dump(), "amount": amount,
-                    "condition": item.condition.model_dump(), "sources": sources})
+        out.append({"id": item.id, "label": shallow(item.label), "amount": amount,
+                    "condition": shallow(item.condition), "sources": sources})
     return out
 
 

@@ -67,7 +67,9 @@ def check_file(path: Path) -> CheckReport:
 
 
 def check_tree(tree: RulesetTree, today: dt.date | None = None) -> CheckReport:
+    """Every problem of every file; files are always validated in full here."""
     today = today or dt.date.today()
+    tree = RulesetTree(tree.root, trust_manifest=False)
     report = CheckReport()
     try:
         paths = tree.paths

@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidRulesetError, Problem
+from ..record import Record
 from .io import read_toml, sha256_of
 from .schema import (
     AreaBlock,
@@ -70,25 +71,26 @@ def _problems(file: str, prefix: str, exc: ValidationError, raw: Any) -> list[Pr
     return out
 
 
-class ValueRecord(NamedTuple):
-    """One parameter of a block, flattened for display, coverage and warnings."""
+class ValueRecord(Record):
+    """One parameter of a block, flattened for display, coverage and warnings: path,
+    value, source (unqualified: the value's own or its block's), confidence, note."""
 
-    path: str
-    value: Decimal | str
-    source: str  # unqualified id: the value's own or its block's
-    confidence: str
-    note: str
+    __slots__ = ("path", "value", "source", "confidence", "note")
 
 
 class RulesetFile:
     """A ruleset file whose meta and sources are valid; sub-sections validate lazily."""
 
     def __init__(self, path: Path, name: str, doc: dict[str, Any], meta: Meta,
-                 sources: dict[str, Source], raw: dict[str, list[Any]]) -> None:
+                 sources: dict[str, Source], raw: dict[str, list[Any]], sha256: str,
+                 trusted: bool = False) -> None:
         self.path, self.name, self.doc = path, name, doc
         self.meta, self.sources, self.raw = meta, sources, raw
-        self.sha256 = sha256_of(doc)
+        self.sha256 = sha256
+        #: validated before (its hash is in the MANIFEST): models are built without re-validation
+        self.trusted = trusted
         self._blocks: dict[str, tuple[Any, ...]] = {}
+        self._raw_of: dict[int, dict[str, Any]] = {}
         self.defaults: Defaults | None = None
 
     @property
@@ -96,11 +98,18 @@ class RulesetFile:
         return self.meta.region
 
     @classmethod
-    def load(cls, path: Path, name: str) -> RulesetFile:
-        return cls.from_document(read_toml(path, name), path, name)
+    def load(cls, path: Path, name: str, known_sha256: str | None = None) -> RulesetFile:
+        return cls.from_document(read_toml(path, name), path, name, known_sha256)
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any], path: Path, name: str) -> RulesetFile:
+    def from_document(cls, doc: dict[str, Any], path: Path, name: str,
+                      known_sha256: str | None = None) -> RulesetFile:
+        """Validate a parsed file; ``known_sha256`` (its MANIFEST entry) skips re-validation
+        when the file still hashes to it."""
+        sha = sha256_of(doc)
+        trusted = known_sha256 == sha
+        if trusted:
+            return cls._trusted(doc, path, name, sha)
         problems: list[Problem] = []
         meta = None
         try:
@@ -127,8 +136,19 @@ class RulesetFile:
         problems += [Problem(name, path, msg) for path, msg in shape]
         if problems or meta is None:
             raise InvalidRulesetError(problems)
-        f = cls(path, name, doc, meta, sources, raw)
+        f = cls(path, name, doc, meta, sources, raw, sha)
         f.defaults = defaults
+        return f
+
+    @classmethod
+    def _trusted(cls, doc: dict[str, Any], path: Path, name: str, sha: str) -> RulesetFile:
+        from .construct import construct
+
+        sources = {k: construct(Source, v) for k, v in doc.get("sources", {}).items()}
+        raw, _ = cls._split(doc)
+        f = cls(path, name, doc, construct(Meta, doc["meta"]), sources, raw, sha, trusted=True)
+        if "defaults" in doc:
+            f.defaults = construct(Defaults, doc["defaults"])
         return f
 
     @staticmethod
@@ -187,10 +207,17 @@ class RulesetFile:
 
     def _validated(self, name: str, spec: Any) -> tuple[Any, ...]:
         raw = self.raw.get(name, [])
-        try:
-            blocks = spec.adapter.validate_python(raw)
-        except ValidationError as exc:
-            raise InvalidRulesetError(_problems(self.name, name, exc, raw)) from None
+        if self.trusted:
+            from .construct import construct
+
+            blocks = [construct(spec.model, b) for b in raw]
+        else:
+            try:
+                blocks = spec.adapter.validate_python(raw)
+            except ValidationError as exc:
+                raise InvalidRulesetError(_problems(self.name, name, exc, raw)) from None
+        for block, data in zip(blocks, raw, strict=True):
+            self._raw_of[id(block)] = data
         if spec.yearly:
             blocks.sort(key=lambda b: (b.year, b.series))
             seen: set[tuple[int, str]] = set()
@@ -233,6 +260,10 @@ class RulesetFile:
             else:
                 doc[name] = blocks
         return doc
+
+    def raw_of(self, block: Any) -> dict[str, Any]:
+        """The TOML data a validated block was made from."""
+        return self._raw_of[id(block)]
 
     def problems(self) -> list[Problem]:
         """Validate every sub-section; every problem, not just the first."""

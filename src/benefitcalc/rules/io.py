@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -71,28 +72,28 @@ def plain_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _canonical(value: Any) -> str:
+_DECIMAL_MARK = "\x00D\x00"
+_MARKED = re.compile(r'"\\u0000D\\u0000(-?[0-9.]+)"')  # how json.dumps writes the mark
+
+
+def _plain(value: Any) -> Any:
     if isinstance(value, dict):
-        items = sorted(value.items())
-        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{_canonical(v)}" for k, v in items) + "}"
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return "[" + ",".join(_canonical(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
+        return [_plain(v) for v in value]
     if isinstance(value, Decimal):
-        return plain_decimal(value)
-    if isinstance(value, int):
-        return str(value)
+        return _DECIMAL_MARK + plain_decimal(value)
     if isinstance(value, dt.date | dt.datetime | dt.time):
-        return json.dumps(value.isoformat())
-    if value is None:
-        return "null"
-    return json.dumps(str(value), ensure_ascii=False)
+        return value.isoformat()
+    if isinstance(value, str) and "\x00" in value:
+        return "\x00S" + value  # can never be taken for a marked Decimal
+    return value
 
 
 def canonical_json(value: Any) -> str:
-    """Sorted keys, ISO dates, Decimals in plain fixed-point, no whitespace."""
-    return _canonical(value)
+    """Sorted keys, ISO dates, Decimals in plain fixed-point (as JSON numbers), no whitespace."""
+    text = json.dumps(_plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _MARKED.sub(r"\1", text)
 
 
 def sha256_of(value: Any) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..errors import InvalidInputError, InvalidRulesetError, NoRulesetInForceError, Problem
 from ..explain import Notice
+from ..record import Record
 from .files import RulesetFile, block_end, in_force, iter_values
 from .io import sha256_of
 from .schema import DistrictTier, Source
@@ -22,13 +23,12 @@ from .tree import RulesetTree
 DAY = dt.timedelta(days=1)
 
 
-class InForce(NamedTuple):
-    """The block a sub-section resolved to, and where it lives."""
+class InForce(Record):
+    """The block a sub-section resolved to (``subsection``, ``block``), the ``file`` it
+    lives in and the last day it is in force (``end``, None if open)."""
 
-    subsection: str
-    block: Any
-    file: RulesetFile
-    end: dt.date | None = None
+    __slots__ = ("subsection", "block", "file", "end")
+    DEFAULTS = {"end": None}
 
     @property
     def region(self) -> str:
@@ -163,7 +163,7 @@ class Resolved:
     @cached_property
     def sha256(self) -> str:
         """``resolved_sha256``: the canonical JSON of every block in force, with its level."""
-        doc = {x.subsection: {"region": x.region, "block": x.block.model_dump(mode="json", by_alias=True)}
+        doc = {x.subsection: {"region": x.region, "block": x.file.raw_of(x.block)}
                for x in self.in_force_all()}
         return sha256_of({"region": self.region, "in_force": doc})
 
@@ -191,11 +191,12 @@ def covered_ranges(chain: list[RulesetFile], subsection: str) -> list[tuple[dt.d
     return merged
 
 
-class Period(NamedTuple):
-    start: dt.date
-    end: dt.date
-    status: str  # confirmed | derived | unconfirmed | missing
-    source: InForce | None = None
+class Period(Record):
+    """``start``–``end`` with one ``status`` (confirmed | derived | unconfirmed | missing)
+    and the block in force (``source``, None where missing)."""
+
+    __slots__ = ("start", "end", "status", "source")
+    DEFAULTS = {"source": None}
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"from": self.start.isoformat(), "to": self.end.isoformat(),

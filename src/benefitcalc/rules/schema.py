@@ -84,6 +84,11 @@ Value = Annotated[Param, BeforeValidator(_wrap("value", Param))]
 Tiers = Annotated[dict[str, Value], Field(min_length=1)]
 
 
+def shallow(model: BaseModel) -> dict[str, Any]:
+    """A model's fields as a dict, without building its serializer (start-up)."""
+    return {name: getattr(model, name) for name in type(model).model_fields}
+
+
 class Text(Model):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)

@@ -32,9 +32,28 @@ def default_rulesets_dir() -> Path:
 
 
 class RulesetTree:
-    def __init__(self, root: Path | str | None = None) -> None:
+    def __init__(self, root: Path | str | None = None, trust_manifest: bool = True) -> None:
         self.root = Path(root) if root is not None else default_rulesets_dir()
         self._files: dict[str, RulesetFile] = {}
+        #: build files listed in MANIFEST with unchanged hashes without re-validating them
+        self.trust_manifest = trust_manifest
+        self._manifest: dict[str, str] | None = None
+
+    def known_sha256(self, name: str) -> str | None:
+        """The MANIFEST's hash for a file (None when not trusting or not listed)."""
+        if not self.trust_manifest:
+            return None
+        if self._manifest is None:
+            self._manifest = {}
+            try:
+                text = (self.root / "MANIFEST").read_text(encoding="utf-8")
+            except OSError:
+                text = ""
+            for line in text.splitlines():
+                parts = line.split("\t")
+                if len(parts) == 3 and not line.startswith("#"):
+                    self._manifest[parts[0]] = parts[2]
+        return self._manifest.get(name)
 
     def _display(self, path: Path) -> str:
         try:
@@ -68,7 +87,8 @@ class RulesetTree:
             path = self.path_for(slug)
             if path is None:
                 raise UnknownRegionError(f"no ruleset for region {slug!r}", {"region": slug})
-            f = RulesetFile.load(path, self._display(path))
+            name = self._display(path)
+            f = RulesetFile.load(path, name, self.known_sha256(name))
             if f.region != slug:
                 raise InvalidRulesetError([Problem(f.name, "meta.region",
                                                    f"is {f.region!r} but the file is for {slug!r}")])
@@ -132,7 +152,7 @@ class RulesetTree:
         if SLUG.match(name):
             if self.path_for(name) is not None:
                 return name
-            raise UnknownRegionError(f"no ruleset for region {name!r}; "
+            raise UnknownRegionError(f"unknown region {name!r}: no ruleset has this slug; "
                                      "`benefitcalc rulesets list` shows the regions",
                                      {"region": name})
         files = self.all_files()

@@ -1,0 +1,162 @@
+"""`benefitcalc unemployment` and `benefitcalc calc`: results, bad input, exit statuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from benefitcalc.cli import app
+from benefitcalc.results import ErrorOut, Result
+
+runner = CliRunner()
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.json"))
+BIN = Path(sys.executable).parent / "benefitcalc"
+
+
+def calc_json(text: str, *args: str):
+    return runner.invoke(app, ["calc", "-", *args], input=text)
+
+
+def test_unemployment_options_give_a_result_that_matches_the_result_schema():
+    result = runner.invoke(app, ["unemployment", "--region", "nanchang", "--as-of", "2024-06-01",
+                                 "--contribution-months", "80", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    Result.model_validate(data)
+    # 2000 × 0.90 = 1800 (Jiangxi 2024, 一类); 80 months → 15 (Jiangxi schedule)
+    assert data["amounts"] == {"monthly_benefit": "1800.00", "duration_months": 15, "total_benefit": "27000.00"}
+    assert data["rulesets"][0]["region"] == "national" and data["contract"] == 1
+    step = next(s for s in data["steps"] if s["id"] == "minimum_wage")
+    assert step["param"] == "minimum_wage.monthly.一类" and step["level"] == "province"
+    assert step["block"] == {"region": "jiangxi", "section": "minimum_wage", "since": "2024-04-01"}
+    assert step["sources"] == ["jiangxi:jx-mw-2024", "jiangxi:jx-ui-2024"]
+    assert set(data["sources"]) >= {"jiangxi:jx-ui-2024", "national:shbxf"}
+
+
+def test_help_shows_every_case_option():
+    out = runner.invoke(app, ["unemployment", "--help"], env={"COLUMNS": "200"}).stdout
+    for option in ("--region", "--district", "--as-of", "--contribution-months", "--involuntary",
+                   "--voluntary", "--carried-over-months", "--average-monthly-wage", "--birth-date",
+                   "--explain", "--lang", "--json", "--strict"):
+        assert option in out
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
+def test_every_example_runs(example):
+    result = runner.invoke(app, ["calc", str(example)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["id"] == json.loads(example.read_text(encoding="utf-8"))["id"] and data["eligible"]
+
+
+def test_the_nanjing_example_sits_on_the_1575_floor():
+    # 3000 × 0.50 = 1500 < 1.5 × 1050 = 1575 (南京 2023-07-01: 低于1575元的，统一按1575元计发)
+    data = json.loads(runner.invoke(app, ["calc", str(EXAMPLES[2].parent / "unemployment-nanjing.json")]).stdout)
+    assert data["amounts"]["monthly_benefit"] == "1575.00"
+
+
+BAD = {
+    "malformed JSON": ('{"benefit": "unemployment",', 3, "invalid JSON"),
+    "an array": ("[1, 2]", 3, "must be a JSON object"),
+    "null": ("null", 3, "must be a JSON object"),
+    "unknown key": ('{"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01", '
+                    '"contribution_months": 80, "colour": "red"}', 3, "colour: unknown field"),
+    "wrong type": ('{"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01", '
+                   '"contribution_months": true}', 3, "contribution_months"),
+    "negative months": ('{"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01", '
+                        '"contribution_months": -1}', 3, "contribution_months"),
+    "absurd months": ('{"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01", '
+                      '"contribution_months": 100000}', 3, "contribution_months"),
+    "NaN": ('{"benefit": "unemployment", "region": "nanjing", "as_of": "2024-06-01", '
+            '"contribution_months": 80, "average_monthly_wage": NaN}', 3, "NaN is not a number"),
+    "400-digit integer": ('{"benefit": "unemployment", "region": "nanjing", "as_of": "2024-06-01", '
+                          '"contribution_months": 80, "average_monthly_wage": ' + "9" * 400 + "}", 3,
+                          "average_monthly_wage"),
+    "deep nesting": ("[" * 100_000 + "]" * 100_000, 3, "invalid JSON"),
+    "impossible date": ('{"benefit": "unemployment", "region": "nanchang", "as_of": "2024-02-30", '
+                        '"contribution_months": 80}', 3, "as_of: 2024-02-30 is not a real date"),
+    "missing field": ('{"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01"}', 3,
+                      "contribution_months: required"),
+    "unknown benefit": ('{"benefit": "lottery", "region": "nanchang"}', 3, "benefit: must be one of"),
+    "unknown region": ('{"benefit": "unemployment", "region": "atlantis", "as_of": "2024-06-01", '
+                       '"contribution_months": 80}', 3, "unknown region"),
+    "../ in a region": ('{"benefit": "unemployment", "region": "../../etc", "as_of": "2024-06-01", '
+                        '"contribution_months": 80}', 3, "not a region name"),
+    "a gap": ('{"benefit": "unemployment", "region": "xiangyang", "as_of": "2024-06-01", '
+              '"contribution_months": 80}', 4, "area.minimum_wage on 2024-06-01"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD), ids=list(BAD))
+def test_bad_input_gets_a_clear_message_and_its_exit_status(name):
+    text, code, message = BAD[name]
+    result = calc_json(text)
+    assert result.exit_code == code, result.output
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    ErrorOut.model_validate(json.loads(result.stdout))
+
+
+def test_an_error_echoes_the_case_id():
+    result = calc_json('{"id": "A-17", "benefit": "unemployment", "region": "atlantis", '
+                       '"as_of": "2024-06-01", "contribution_months": 80}')
+    assert json.loads(result.stdout)["id"] == "A-17"
+
+
+def test_a_bad_option_value_exits_3_like_the_same_value_in_json():
+    result = runner.invoke(app, ["unemployment", "--region", "nanchang", "--as-of", "2024-06-01",
+                                 "--contribution-months", "eighty"])
+    assert result.exit_code == 3 and "contribution_months" in result.stderr
+
+
+def test_strict_turns_warnings_into_exit_5():
+    base = ["unemployment", "--region", "guangzhou", "--as-of", "2023-03-01", "--contribution-months", "61", "--json"]
+    assert runner.invoke(app, base).exit_code == 0  # nothing unconfirmed in Guangzhou 2023
+    assert runner.invoke(app, [*base, "--strict"]).exit_code == 0
+    flagged = ["unemployment", "--region", "guangzhou", "--as-of", "2025-06-01", "--contribution-months", "61",
+               "--json", "--strict"]
+    result = runner.invoke(app, flagged)  # Guangzhou's 2500 minimum wage is unconfirmed
+    assert result.exit_code == 5 and json.loads(result.stdout)["warnings"]
+
+
+def test_an_ineligible_case_exits_0_with_reasons():
+    result = runner.invoke(app, ["unemployment", "--region", "nanchang", "--as-of", "2024-06-01",
+                                 "--contribution-months", "80", "--voluntary", "--json"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["eligible"] is False
+    assert data["reasons"][0]["code"] == "voluntary_leave" and data["reasons"][0]["message"]["zh"]
+
+
+def test_the_rich_explanation_names_each_step_and_source(capsys):
+    from benefitcalc import render, services
+    from benefitcalc.rules.tree import RulesetTree
+
+    data = services.calculate(RulesetTree(), json.loads(EXAMPLES[0].read_text(encoding="utf-8")))
+    render.result(data, explain=True, lang="zh")
+    out = capsys.readouterr().out
+    # 赣县区 2023: the flat 三类 amount 1449 of the 2021 round
+    assert "失业保险金月标准" in out and "jiangxi:jx-ui-2021" in out and "1449.00" in out
+    render.result(data, explain=False, lang="en")
+    out = capsys.readouterr().out
+    assert "monthly benefit" in out and "--explain" in out
+
+
+def test_schemas_for_case_and_result_are_generated():
+    case = json.loads(runner.invoke(app, ["schema", "case"]).stdout)
+    assert "contribution_months" in json.dumps(case)
+    result = json.loads(runner.invoke(app, ["schema", "result"]).stdout)
+    assert "resolved_sha256" in json.dumps(result)
+
+
+@pytest.mark.installed
+def test_the_installed_command_reads_a_case_on_stdin(tmp_path):
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    result = subprocess.run([str(BIN), "calc", "-"], input=text, cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["amounts"]["monthly_benefit"] == "1449.00"
