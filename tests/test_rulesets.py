@@ -57,7 +57,12 @@ def test_uncovered_days_are_exactly_the_missing_periods_of_coverage(shipped):
     report = services.coverage(shipped, end=end)
     for region in report["regions"]:
         for section in region["sections"]:
-            missing = [(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in section["missing"]]
+            # "unused": an area scheme while its tier table is not in force (nothing to cover)
+            missing = [(dt.date.fromisoformat(p["from"]), dt.date.fromisoformat(p["to"]))
+                       for p in section["periods"] if p["status"] in ("missing", "unused")]
+            assert [[a.isoformat(), b.isoformat()] for a, b in missing
+                    if any(p["status"] == "missing" and p["from"] == a.isoformat()
+                           for p in section["periods"])] == section["missing"]
             for day in months(dt.date(2018, 1, 1), end):
                 gap = any(a <= day <= b for a, b in missing)
                 found = resolve(shipped, region["region"], day).find(section["section"])
@@ -88,7 +93,9 @@ def test_coverage_marks_the_guangzhou_2025_round_unconfirmed(shipped):
     periods = next(s for s in report["regions"][0]["sections"] if s["section"] == "minimum_wage")["periods"]
     assert periods[-1] == {"from": "2025-03-01", "to": "2025-06-01", "status": "unconfirmed",
                            "level": "province",
-                           "block": {"region": "guangdong", "section": "minimum_wage", "since": "2025-03-01"}}
+                           "block": {"region": "guangdong", "section": "minimum_wage", "since": "2025-03-01"},
+                           # 三类 1850 and 18.3 are confirmed through 湛江; the other six are not
+                           "values": {"confirmed": 2, "derived": 0, "unconfirmed": 6}}
 
 
 # Figures as the reference documents give them (shared/reference, §1).

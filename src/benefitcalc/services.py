@@ -14,8 +14,9 @@ from typing import Any
 from .errors import InvalidInputError
 from .rules.files import RulesetFile, iter_values
 from .rules.io import plain_decimal
-from .rules.resolve import InForce, Resolved, covered_ranges, is_yearly, periods, resolve
+from .rules.resolve import InForce, Period, Resolved, covered_ranges, is_yearly, periods, resolve
 from .rules.schema import Brackets, Param, Rounding, shallow
+from .rules.sections import TIER_TABLES, is_area
 from .rules.tree import RulesetTree
 
 #: Coverage is reported from this day on (the rulesets' data starts in 2018).
@@ -147,8 +148,11 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
                 sections.append({"section": sub, "years": years})
                 continue
             ps = periods(chain, sub, start, end)
+            if is_area(sub):
+                ps = _mark_unused(chain, sub, ps)
             missing = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status == "missing"]
-            covered = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status != "missing"]
+            covered = [[p.start.isoformat(), p.end.isoformat()] for p in ps
+                       if p.status not in ("missing", "unused")]
             summary["missing_periods"] += len(missing)
             sections.append({"section": sub, "covered": _merge(covered), "missing": missing,
                              "periods": [p.to_json() for p in ps]})
@@ -165,6 +169,23 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
     summary["confirmed_share"] = (f"{Decimal(summary['confirmed']) / summary['values']:.3f}"
                                   if summary["values"] else "0")
     return {"from": start.isoformat(), "to": end.isoformat(), "regions": regions, "summary": summary}
+
+
+def _mark_unused(chain: list[RulesetFile], sub: str, ps: list[Period]) -> list[Period]:
+    """An area scheme is needed only while its tier table is in force (Jiangxi's flat
+    unemployment areas end with the flat amounts): elsewhere its periods are "unused"."""
+    table, column = TIER_TABLES[sub.split(".", 1)[1]]
+    out: list[Period] = []
+    for p in ps:
+        for q in periods(chain, table, p.start, p.end):
+            used = q.source is not None and getattr(q.source.block, column, None) is not None
+            status = p.status if used else "unused"
+            start, stop = max(p.start, q.start), min(p.end, q.end)
+            if out and out[-1].status == status and out[-1].source is p.source:
+                out[-1] = Period(out[-1].start, stop, status, p.source)
+            else:
+                out.append(Period(start, stop, status, p.source if used else None))
+    return out
 
 
 def _merge(spans: list[list[str]]) -> list[list[str]]:

@@ -204,6 +204,10 @@ class Period(Record):
         if self.source is not None:
             out["level"] = self.source.level
             out["block"] = {k: str(v) for k, v in self.source.block_ref().items()}
+            counts = {"confirmed": 0, "derived": 0, "unconfirmed": 0}
+            for v in iter_values(self.source.block):
+                counts[v.confidence] += 1
+            out["values"] = counts
             unsourced = getattr(self.source.block, "unsourced", ())
             if unsourced:
                 out["unsourced"] = list(unsourced)
