@@ -79,6 +79,13 @@ monthly = { "一类" = 1100 }
         "minimum_wage[since=2020-01-01].monthly.一类", "needs a note"),
     "a non-finite number": (dict(province=WAGES.replace("1000", "inf"), city=AREA), "prov/province.toml",
                             "minimum_wage[since=2020-01-01].monthly.一类", "finite"),
+    "a method without rounding and no default": (dict(province=WAGES, city=AREA, national="""
+[[unemployment.amount]]
+since = 2011-07-01
+source = "law"
+method = "share_of_minimum_wage"
+share = 0.9
+"""), "national.toml", "unemployment.amount[since=2011-07-01].round", "no file of city's chain"),
     "an unknown method": (dict(province=WAGES, city=AREA, national="""
 [[unemployment.amount]]
 since = 2011-07-01

@@ -127,7 +127,8 @@ def main_options(
     rulesets_dir: Annotated[Path | None, typer.Option(
         "--rulesets-dir", envvar="BENEFITCALC_RULESETS", file_okay=False,
         help="Use the rulesets in this directory instead of the shipped ones.")] = None,
-    traceback: Annotated[bool, typer.Option("--traceback", help="Show a traceback on errors (for developers).")] = False,
+    traceback: Annotated[bool, typer.Option(
+        "--traceback", help="Show a traceback on errors (for developers).")] = False,
 ) -> None:
     STATE.rulesets_dir = rulesets_dir
     STATE.traceback = traceback
@@ -176,8 +177,10 @@ def rulesets_show(
 
 @rulesets_app.command("check")
 def rulesets_check(
-    path: Annotated[Path | None, typer.Argument(help="A rulesets directory or one file; default: the rulesets in use.")] = None,
-    write_manifest: Annotated[bool, typer.Option("--write-manifest", help="After a clean check, rewrite MANIFEST from the files.")] = False,
+    path: Annotated[Path | None, typer.Argument(
+        help="A rulesets directory or one file; default: the rulesets in use.")] = None,
+    write_manifest: Annotated[bool, typer.Option(
+        "--write-manifest", help="After a clean check, rewrite MANIFEST from the files.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate every file of a rulesets tree and report every problem at once (exit 4 if any)."""
@@ -205,8 +208,10 @@ def rulesets_check(
 @rulesets_app.command("coverage")
 def rulesets_coverage(
     region: Annotated[str | None, typer.Argument(help="One region; default all.")] = None,
-    start: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="First day reported; default 2018-01-01, where the data starts.")] = None,
-    end: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="Last day reported; default today.")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--from", metavar="YYYY-MM-DD", help="First day reported; default 2018-01-01, where the data starts.")] = None,
+    end: Annotated[str | None, typer.Option(
+        "--to", metavar="YYYY-MM-DD", help="Last day reported; default today.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Which periods of each sub-section are confirmed, derived, unconfirmed or missing."""
@@ -239,8 +244,10 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, result or rule
 # --- calculations ------------------------------------------------------------------------
 
 ExplainOpt = Annotated[bool, typer.Option("--explain", help="Print every step with its formula, parameter and source.")]
-LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language of labels and messages (default from the locale).")]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 5 when the result carries warnings (e.g. an unconfirmed value).")]
+LangOpt = Annotated[Lang | None, typer.Option(
+    "--lang", help="Language of labels and messages (default from the locale).")]
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="Exit 5 when the result carries warnings (e.g. an unconfirmed value).")]
 
 
 def deliver(result: dict[str, Any], as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
@@ -260,18 +267,36 @@ def _case(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
+# Options shared by every benefit command (SPEC §4: the kebab-case case-field names). Values
+# are taken as text and checked by the library, so a bad value exits 3 whichever way it came.
+RegionOpt = Annotated[str, typer.Option(
+    "--region", metavar="REGION", help="Region slug, alias or admin code: nanchang, 南昌, 360100.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", metavar="YYYY-MM-DD", help="The case's date (for unemployment: registration); default today.")]
+DistrictOpt = Annotated[str | None, typer.Option(
+    "--district", metavar="区县", help="District by its Chinese name (新建区); default the city's core districts.")]
+IdOpt = Annotated[str | None, typer.Option("--id", metavar="ID", help="An id echoed back in the result.")]
+MonthsOpt = Annotated[str, typer.Option(
+    "--contribution-months", metavar="MONTHS",
+    help="Months of unemployment-insurance contributions (社会保险法 第46条).")]
+CarriedOpt = Annotated[str | None, typer.Option(
+    "--carried-over-months", metavar="MONTHS", help="Months not yet drawn from an earlier spell.")]
+WageOpt = Annotated[str | None, typer.Option(
+    "--average-monthly-wage", metavar="YUAN",
+    help="Average monthly contribution wage of the 12 months before unemployment (Jiangsu; Guangdong's job-search "
+         "subsidy).")]
+BirthOpt = Annotated[str | None, typer.Option("--birth-date", metavar="YYYY-MM-DD", help="Date of birth.")]
+PensionOpt = Annotated[str | None, typer.Option(
+    "--pension-start-date", metavar="YYYY-MM-DD", help="The day a basic pension starts, if known: benefit stops then.")]
+InvoluntaryOpt = Annotated[bool, typer.Option(
+    "--involuntary/--voluntary", help="Whether the loss of work was not of one's own will.")]
+
+
 @app.command("unemployment")
 def unemployment(
-    region: Annotated[str, typer.Option("--region", metavar="REGION", help="Region slug, alias or admin code: nanchang, 南昌, 360100.")],
-    contribution_months: Annotated[str, typer.Option("--contribution-months", metavar="MONTHS", help="Months of unemployment-insurance contributions (社会保险法 第46条).")],
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Date of unemployment registration (YYYY-MM-DD); default today.")] = None,
-    district: Annotated[str | None, typer.Option("--district", metavar="区县", help="District by its Chinese name (新建区); default the city's core districts.")] = None,
-    involuntary: Annotated[bool, typer.Option("--involuntary/--voluntary", help="Whether the loss of work was not of one's own will.")] = True,
-    carried_over_months: Annotated[str | None, typer.Option("--carried-over-months", metavar="MONTHS", help="Unused months from an earlier spell.")] = None,
-    average_monthly_wage: Annotated[str | None, typer.Option("--average-monthly-wage", metavar="YUAN", help="Average monthly contribution wage over the 12 months before unemployment (Jiangsu).")] = None,
-    birth_date: Annotated[str | None, typer.Option("--birth-date", metavar="YYYY-MM-DD", help="Date of birth (YYYY-MM-DD).")] = None,
-    pension_start_date: Annotated[str | None, typer.Option("--pension-start-date", metavar="YYYY-MM-DD", help="The day a basic pension starts, if known: benefit stops then.")] = None,
-    case_id: Annotated[str | None, typer.Option("--id", metavar="ID", help="An id echoed back in the result.")] = None,
+    region: RegionOpt, contribution_months: MonthsOpt, as_of: AsOfOpt = None, district: DistrictOpt = None,
+    involuntary: InvoluntaryOpt = True, carried_over_months: CarriedOpt = None, average_monthly_wage: WageOpt = None,
+    birth_date: BirthOpt = None, pension_start_date: PensionOpt = None, case_id: IdOpt = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
 ) -> None:
     """失业保险金: eligibility, months and monthly amount for one claimant.

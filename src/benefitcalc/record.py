@@ -19,7 +19,7 @@ class Record:
         names = self.__slots__
         if len(args) > len(names):
             raise TypeError(f"{type(self).__name__} takes at most {len(names)} values")
-        values = {**self.DEFAULTS, **dict(zip(names, args)), **kwargs}
+        values = {**self.DEFAULTS, **dict(zip(names, args, strict=False)), **kwargs}
         for name in names:
             if name not in values:
                 raise TypeError(f"{type(self).__name__} needs {name!r}")

@@ -145,4 +145,5 @@ def result(data: dict[str, Any], explain: bool, lang: str) -> None:
             c.print(f"[dim]{q}[/] {escape(src.get('title', ''))} {escape(src.get('doc_no', ''))} "
                     f"{escape(src.get('url', ''))}")
     elif data["steps"]:
-        c.print("[dim]--explain " + ("显示每一步的公式和依据" if zh else "shows every step with its formula and source") + "[/]")
+        hint = "显示每一步的公式和依据" if zh else "shows every step with its formula and source"
+        c.print(f"[dim]--explain {hint}[/]")

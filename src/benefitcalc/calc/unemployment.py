@@ -181,7 +181,8 @@ def calculate(case: UnemploymentCase, r: Resolved) -> Outcome:
     months = duration(case, r, t)
     if case.birth_date is not None and case.pension_start_date is None:
         t.warn(Notice("pension_start_not_derived",
-                      "未根据出生日期推算基本养老金起领时间（规则集未收录法定退休年龄表）；如已知请提供 pension_start_date",
+                      "未根据出生日期推算基本养老金起领时间（规则集未收录法定退休年龄表）；"
+                      "如已知请提供 pension_start_date",
                       "the pension start is not derived from birth_date (no statutory retirement-age "
                       "table is in the rulesets); give pension_start_date if it is known"))
     if case.pension_start_date is not None:  # 社会保险法 第51条: stops when a basic pension starts

@@ -99,7 +99,7 @@ def check_tree(tree: RulesetTree, today: dt.date | None = None) -> CheckReport:
             chains[f.region] = tree.chain(f.region)
         except InvalidRulesetError as exc:
             report.problems += [p for p in exc.problems if p not in report.problems]
-    for slug, chain in chains.items():
+    for chain in chains.values():
         if any(f.name in broken for f in chain):
             continue  # its own problems are reported; chain checks would only echo them
         _check_sources(chain, report)
@@ -172,6 +172,11 @@ def _check_reads(chain: list[RulesetFile], report: CheckReport, today: dt.date) 
         if not spans:
             continue
         for p in periods(chain, sub, spans[0][0], horizon):
+            if p.source and "round" in type(p.source.block).model_fields and p.source.block.round is None \
+                    and all(g.defaults is None for g in chain):
+                report.problems.append(Problem(
+                    p.source.file.name, f"{sub}[since={p.source.block.since}].round",
+                    f"gives no rounding and no file of {region}'s chain has a [defaults] round"))
             reads = getattr(p.source.block, "READS", ()) if p.source else ()
             for read in reads:
                 cover = [q for q in periods(chain, read, p.start, p.end) if q.status != "missing"]
