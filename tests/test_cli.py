@@ -164,3 +164,10 @@ def test_show_json_does_not_import_rich(tmp_path):
                             timeout=60)
     assert json.loads(result.stdout)["region"] == "nanchang"
     assert result.stderr == ""
+
+
+def test_traceback_shows_the_error_for_developers():
+    from benefitcalc.errors import UnknownRegionError
+
+    result = run("--traceback", "rulesets", "show", "atlantis")
+    assert isinstance(result.exception, UnknownRegionError)

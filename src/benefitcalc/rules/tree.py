@@ -161,7 +161,7 @@ class RulesetTree:
                     f.meta.admin_code and name == f.meta.admin_code):
                 return f.region
         for f in files:
-            for block in f.blocks("area.minimum_wage") + f.blocks("area.unemployment_flat"):
+            for block in f.blocks("area"):
                 if name in block.districts or name in block.unsourced:
                     raise UnknownRegionError(
                         f"{name} is a district of {f.region} ({f.meta.name.zh}), not a region: "
