@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from .record import Record
 
+CONFIDENCE = ("confirmed", "derived", "unconfirmed")  # from most to least certain
+
 if TYPE_CHECKING:
     from .rules.resolve import InForce, Resolved
 
@@ -92,12 +94,10 @@ class Trace:
         sources = sorted({self.rules.qualify(block.source, found.file)[0]} |
                          ({self.rules.qualify(own, found.file)[0]} if own else set()))
         self.sources.update(sources)
-        confidence = block.confidence
-        note = block.note if block.confidence != "confirmed" else ""
-        if prov is not None and getattr(prov, "confidence", "confirmed") != "confirmed":
-            confidence = prov.confidence if confidence == "confirmed" or prov.confidence == "unconfirmed" \
-                else confidence
-            note = prov.note or note
+        own_confidence = getattr(prov, "confidence", "confirmed")
+        confidence = max(block.confidence, own_confidence, key=CONFIDENCE.index)
+        note = (prov.note if own_confidence != "confirmed" else "") or \
+            (block.note if block.confidence != "confirmed" else "")
         param = f"{found.subsection}.{path}" if path else found.subsection
         self.steps.append(Step(step_id, f"{param} = {fmt(value)}", value, param, found.block_ref(),
                                found.level, tuple(sources), confidence))
