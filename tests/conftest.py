@@ -60,3 +60,9 @@ def make_tree(tmp_path: Path):
 @pytest.fixture(scope="session")
 def shipped() -> RulesetTree:
     return RulesetTree(default_rulesets_dir())
+
+
+@pytest.fixture
+def wide(monkeypatch):
+    """A wide terminal for rich, so that assertions on drawn text do not depend on wrapping."""
+    monkeypatch.setenv("COLUMNS", "200")

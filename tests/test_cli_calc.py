@@ -132,7 +132,7 @@ def test_an_ineligible_case_exits_0_with_reasons():
     assert data["reasons"][0]["code"] == "voluntary_leave" and data["reasons"][0]["message"]["zh"]
 
 
-def test_the_rich_explanation_names_each_step_and_source(capsys):
+def test_the_rich_explanation_names_each_step_and_source(capsys, wide):
     from benefitcalc import render, services
     from benefitcalc.rules.tree import RulesetTree
 
