@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from benefitcalc.rules.tree import RulesetTree, default_rulesets_dir
+from benefitcalc.engine import Engine
+from benefitcalc.rules.tree import RulesetTree
 
 META = """\
 [meta]
@@ -59,7 +60,13 @@ def make_tree(tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def shipped() -> RulesetTree:
-    return RulesetTree(default_rulesets_dir())
+    return RulesetTree()
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """An engine over the shipped rulesets."""
+    return Engine()
 
 
 @pytest.fixture

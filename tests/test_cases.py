@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from benefitcalc import services
 from benefitcalc.errors import BenefitcalcError
 
 CASES = [c for path in sorted(Path(__file__).parent.glob("cases/*.json"))
@@ -20,17 +19,17 @@ def test_the_case_files_are_collected():
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_case(shipped, case):
+def test_case(engine, case):
     expected = case["expected"]
     if "error" in expected:
         with pytest.raises(BenefitcalcError) as err:
-            services.calculate(shipped, case["input"])
+            engine.calculate(case["input"])
         assert err.value.code == expected["error"]
         for key in ("field", "subsection"):
             if key in expected:
                 assert err.value.details[key] == expected[key]
         return
-    result = services.calculate(shipped, case["input"])
+    result = engine.calculate(case["input"]).to_json()
     assert result["eligible"] is expected["eligible"]
     assert result["amounts"] == expected["amounts"]
     assert [r["code"] for r in result["reasons"]] == expected.get("reasons", [])

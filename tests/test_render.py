@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from benefitcalc import render, services
+from benefitcalc import render
 from benefitcalc.rules.check import check_tree
+from benefitcalc.services.coverage import coverage
+from benefitcalc.services.rulesets import list_regions, show
 
 
 def test_show_draws_values_sources_and_uncovered(shipped, capsys, wide):
-    render.show(services.show(shipped, "xiangyang", dt.date(2025, 6, 1)))
+    render.show(show(shipped, "xiangyang", dt.date(2025, 6, 1)))
     out = capsys.readouterr().out
     assert "minimum_wage" in out and "hubei:hb-mw-2024" in out and "2210" in out
     assert "uncovered" in out and "area.minimum_wage" in out
 
 
 def test_coverage_draws_each_period_and_the_summary(shipped, capsys, wide):
-    render.coverage(services.coverage(shipped, "xiangyang", end=dt.date(2026, 1, 1)))
+    render.coverage(coverage(shipped, "xiangyang", end=dt.date(2026, 1, 1)))
     out = capsys.readouterr().out
     assert "missing" in out and "2024-02-01" in out and "confirmed share" in out
 
 
 def test_check_and_list_draw(shipped, capsys, wide):
-    render.check(check_tree(shipped))
-    render.regions(services.list_regions(shipped))
+    render.check(check_tree(shipped.root))
+    render.regions(list_regions(shipped))
     out = capsys.readouterr().out
     assert "10 files valid" in out and "360100" in out and "赣州市赣县区" in out

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from benefitcalc import services
-from benefitcalc.rules.check import check_tree, read_manifest
-from benefitcalc.rules.files import block_end
+from benefitcalc.rules import manifest
+from benefitcalc.rules.check import check_tree
 from benefitcalc.rules.resolve import resolve
+from benefitcalc.services.coverage import coverage
+from benefitcalc.services.rulesets import show
 
 REGIONS = ["national", "jiangxi", "guangdong", "jiangsu", "hubei",
            "nanchang", "ganzhou-ganxian", "guangzhou", "nanjing", "xiangyang"]
@@ -19,17 +20,17 @@ DATES = [dt.date(2019, 6, 1), dt.date(2021, 6, 1), dt.date(2023, 6, 1), dt.date(
 
 
 def test_every_shipped_file_is_valid_and_in_the_manifest(shipped):
-    report = check_tree(shipped)
+    report = check_tree(shipped.root)
     assert [str(p) for p in report.problems] == []
-    manifest = read_manifest(shipped.root)
-    assert manifest == {f.name: (f.meta.version, f.sha256) for f in report.files}
+    entries = manifest.read(shipped.root).entries
+    assert entries == {f.name: manifest.Entry(f.meta.version, f.file_sha256, f.bytes_sha256) for f in report.files}
     assert sorted(f.region for f in report.files) == sorted(REGIONS)
 
 
 @pytest.mark.parametrize("region", REGIONS)
 @pytest.mark.parametrize("date", DATES, ids=str)
 def test_every_region_resolves_on_the_sample_dates(shipped, region, date):
-    data = services.show(shipped, region, date)
+    data = show(shipped, region, date)
     assert data["region"] == region and data["rulesets"][0]["region"] == "national"
 
 
@@ -48,13 +49,13 @@ def test_at_most_one_block_of_a_sub_section_is_in_force_on_any_day(shipped):
             blocks = f.blocks(sub)
             for day in months(dt.date(2018, 1, 1), dt.date(2026, 12, 1)):
                 live = [b for i, b in enumerate(blocks)
-                        if b.since <= day and (block_end(blocks, i) is None or day <= block_end(blocks, i))]
+                        if b.since <= day and (f.end(sub, i) is None or day <= f.end(sub, i))]
                 assert len(live) <= 1, (f.name, sub, day)
 
 
 def test_uncovered_days_are_exactly_the_missing_periods_of_coverage(shipped):
     end = dt.date(2026, 11, 1)
-    report = services.coverage(shipped, end=end)
+    report = coverage(shipped, end=end)
     for region in report["regions"]:
         for section in region["sections"]:
             # "unused": an area scheme while its tier table is not in force (nothing to cover)
@@ -75,7 +76,7 @@ def missing_of(report, region, section):
 
 
 def test_coverage_names_the_known_minimum_wage_gaps(shipped):
-    report = services.coverage(shipped, end=dt.date(2026, 11, 23))
+    report = coverage(shipped, end=dt.date(2026, 11, 23))
     # Xiangyang's 档 in the 2024 round is not sourced
     assert missing_of(report, "xiangyang", "area.minimum_wage") == [["2024-02-01", "2025-11-30"]]
     # Ganxian's tier in the (unconfirmed) 2025-12 Jiangxi round is not sourced
@@ -89,7 +90,7 @@ def test_coverage_names_the_known_minimum_wage_gaps(shipped):
 
 
 def test_coverage_marks_the_guangzhou_2025_round_unconfirmed(shipped):
-    report = services.coverage(shipped, "guangzhou", end=dt.date(2025, 6, 1))
+    report = coverage(shipped, "guangzhou", end=dt.date(2025, 6, 1))
     periods = next(s for s in report["regions"][0]["sections"] if s["section"] == "minimum_wage")["periods"]
     assert periods[-1] == {"from": "2025-03-01", "to": "2025-06-01", "status": "unconfirmed",
                            "level": "province",
@@ -120,7 +121,7 @@ def test_a_districts_minimum_wage_is_the_documented_figure(shipped, region, dist
 
 
 def test_coverage_names_the_unemployment_gaps(shipped):
-    report = services.coverage(shipped, end=dt.date(2026, 11, 23))
+    report = coverage(shipped, end=dt.date(2026, 11, 23))
     # Hubei: no rule sourced between the 2015 notice (70 %) and the 2021 one (90 %)
     assert missing_of(report, "xiangyang", "unemployment.amount") == [["2018-01-01", "2021-08-31"]]
     # Nanjing: 低保 (the Jiangsu floor) sourced from 2019 through the 1050 of 2023-07-01
@@ -141,11 +142,12 @@ def test_jiangxi_switches_to_90_percent_on_the_chosen_date(shipped):
 def test_files_trusted_through_the_manifest_give_the_same_models_as_full_validation(shipped):
     from benefitcalc.rules.tree import RulesetTree
 
-    trusted = RulesetTree(shipped.root, trust_manifest=True)
-    checked = RulesetTree(shipped.root, trust_manifest=False)
+    trusted = RulesetTree()  # the shipped tree, sealed by the build
+    checked = RulesetTree(shipped.root, seal="")
     for a, b in zip(trusted.all_files(), checked.all_files(), strict=True):
         assert a.trusted and not b.trusted
         assert (a.meta, a.sources, a.defaults) == (b.meta, b.sources, b.defaults)
+        assert a.file_sha256 == b.file_sha256  # the trusted path takes it from the sealed MANIFEST
         for sub in a.subsections:
             assert a.blocks(sub) == b.blocks(sub), (a.name, sub)
             # equal Decimals may still differ in scale; compare the text too
@@ -163,7 +165,9 @@ def test_an_edited_file_is_validated_again(tmp_path, shipped):
     path = root / "jiangxi/province.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("monthly = { \"一类\" = 1850",
                                                              "monthly = { \"一类\" = \"x\""), encoding="utf-8")
-    tree = RulesetTree(root)
+    # a copy is never trusted; even with the shipped MANIFEST's seal, only unchanged files are
+    tree = RulesetTree(root, seal=RulesetTree().seal)
     with pytest.raises(InvalidRulesetError):
-        resolve(tree, "nanchang", dt.date(2022, 1, 1)).get("minimum_wage")
-    assert not tree.file("jiangxi").trusted and tree.file("national").trusted
+        resolve(tree, "nanchang", dt.date(2022, 1, 1))
+    assert tree.file("national").trusted
+    assert not RulesetTree(root).file("national").trusted

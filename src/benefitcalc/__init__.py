@@ -2,41 +2,50 @@
 
 The public Python API (imported lazily, so ``import benefitcalc`` costs nothing)::
 
-    from datetime import date
-    from benefitcalc import RulesetTree, resolve
-    tree = RulesetTree()                       # the shipped rulesets
-    rules = resolve(tree, "nanchang", date(2024, 6, 1))
-    rules.get("minimum_wage").block.monthly["一类"].value   # Decimal('1850')
+    from benefitcalc import Engine
+    engine = Engine()                                   # the shipped rulesets
+    result = engine.calculate({"benefit": "unemployment", "region": "nanchang",
+                               "as_of": "2024-06-01", "contribution_months": 80})
+    result.amounts["monthly_benefit"]                   # Decimal('1800.00')
+    result.to_json()                                    # the JSON of the contract (SPEC §3.2)
+
+``calculate(case)`` does the same with a default engine built on first use.
+``RulesetTree`` and ``resolve`` give the rules in force for a region on a date.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Result
 
 _EXPORTS = {
-    "BenefitcalcError": "errors", "ExitStatus": "errors", "InvalidInputError": "errors",
-    "InvalidRulesetError": "errors", "NoRulesetInForceError": "errors",
-    "UnknownRegionError": "errors", "Resolved": "rules.resolve", "resolve": "rules.resolve",
-    "RulesetTree": "rules.tree",
+    "Engine": "engine", "BenefitcalcError": "errors", "ExitStatus": "errors", "InvalidInputError": "errors",
+    "InvalidRulesetError": "errors", "NoRulesetInForceError": "errors", "UnknownRegionError": "errors",
+    "Resolved": "rules.resolve", "resolve": "rules.resolve", "RulesetTree": "rules.tree",
+    "Result": "models", "ErrorResult": "models",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [*_EXPORTS, "__version__", "calculate"]
+_DEFAULT: list[Any] = []
+
+
+def calculate(case: Any) -> Result:
+    """One case (a dict as in ``benefitcalc schema case``) on the default rulesets."""
+    if not _DEFAULT:
+        from .engine import Engine
+
+        _DEFAULT.append(Engine())
+    return _DEFAULT[0].calculate(case)  # type: ignore[no-any-return]
 
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        try:  # written by the build from pyproject.toml
-            from ._version import __version__ as built
+        from .version import version
 
-            return built
-        except ImportError:  # a source checkout: ask the installed metadata
-            from importlib.metadata import PackageNotFoundError, version
-
-            try:
-                return version("benefitcalc")
-            except PackageNotFoundError:  # never installed
-                return "0+unknown"
+        return version()
     if name in _EXPORTS:
         return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
     raise AttributeError(f"module 'benefitcalc' has no attribute {name!r}")

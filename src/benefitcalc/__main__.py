@@ -3,8 +3,10 @@
 The cyclic garbage collector is paused before anything else is imported: start-up
 allocates many long-lived objects and almost no reference cycles, and collecting them
 costs a single calculation about a twentieth of its time. Reference counting still frees
-memory as usual; a command that runs long (a batch) turns the collector back on itself.
-Importing ``benefitcalc`` or ``benefitcalc.cli`` as a library leaves the collector alone.
+memory as usual, and every command that may run long (``calc`` with several cases,
+``rulesets check``, ``rulesets coverage``) freezes what start-up made and turns the
+collector back on (``cli.long_running``). Importing ``benefitcalc`` or ``benefitcalc.cli``
+as a library leaves the collector alone.
 """
 
 import gc

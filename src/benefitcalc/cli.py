@@ -2,42 +2,34 @@
 
 The only module importing typer. Errors from the library reach one handler that prints
 one line on stderr (and the error object on stdout for JSON consumers) and exits with
-the documented status (SPEC §4); ``--traceback`` re-raises for developers.
+the documented status (SPEC §4); ``main`` is the outer handler for everything else: an
+unexpected exception is one line and exit 1, Ctrl-C exit 130, SIGTERM exit 143, and
+``--traceback`` shows the traceback for developers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-# pydantic looks for plugins in every installed package's entry points when it builds its
-# first validator, a visible share of a single calculation; this command line uses none.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+import typer
 
-import typer  # noqa: E402
+from .errors import BenefitcalcError, ExitStatus, exit_status_of
 
-from .errors import BenefitcalcError, ExitStatus  # noqa: E402
-
-
-class _Services:
-    """``services``, imported on first use: after ``main`` has set up the process."""
-
-    def __getattr__(self, name: str) -> Any:
-        from . import services as module
-
-        return getattr(module, name)
-
-
-services: Any = _Services()
-
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .models import ErrorResult, Result
+    from .rules.tree import RulesetTree
 
 APP_SETTINGS: dict[str, Any] = dict(
     name="benefitcalc",
@@ -88,6 +80,27 @@ def emit_json(data: Any, compact: bool = False) -> None:
     sys.stdout.write(text + "\n")
 
 
+def long_running() -> None:
+    """Turn the cyclic garbage collector back on (``__main__`` pauses it for start-up),
+    after freezing what start-up allocated: for commands that may run long."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def fail(code: str, message: str, as_json: bool, ident: Any = None, details: dict[str, Any] | None = None,
+         line: int | None = None) -> NoReturn:
+    """One line on stderr, the error object on stdout for scripts, and the exit status."""
+    sys.stderr.write(f"benefitcalc: {code}: {clean(message)}\n")
+    if as_json:
+        body: dict[str, Any] = {"id": ident}
+        if line is not None:
+            body["line"] = line
+        body["error"] = {"code": code, "message": message, "details": details or {}}
+        emit_json(body, compact=True)
+    raise typer.Exit(int(exit_status_of(code)))
+
+
 @contextmanager
 def handled(as_json: bool, ident: Callable[[], Any] = lambda: None) -> Iterator[None]:
     """Map a library error to one line on stderr and its exit status."""
@@ -96,27 +109,32 @@ def handled(as_json: bool, ident: Callable[[], Any] = lambda: None) -> Iterator[
     except BenefitcalcError as exc:
         if STATE.traceback:
             raise
-        sys.stderr.write(f"benefitcalc: {exc.code}: {clean(exc.message)}\n")
-        if as_json:
-            emit_json({"id": ident(), "error": exc.to_json()}, compact=True)
-        raise typer.Exit(int(exc.exit_status)) from None
+        fail(exc.code, exc.message, as_json, ident(), exc.details)
 
 
-def tree() -> Any:
+def tree() -> RulesetTree:
     from .rules.tree import RulesetTree
 
     return RulesetTree(STATE.rulesets_dir)
 
 
-def parse_date_option(value: str | None) -> dt.date | None:
-    return None if value is None else services.parse_date(value)
+def engine() -> Engine:
+    from .engine import Engine
+
+    return Engine(STATE.rulesets_dir)
+
+
+def parse_date_option(value: str | None, field: str = "as_of") -> dt.date | None:
+    from .services.rulesets import parse_date
+
+    return None if value is None else parse_date(value, field)
 
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from .version import version
 
-        sys.stdout.write(f"benefitcalc {__version__}\n")
+        sys.stdout.write(f"benefitcalc {version()}\n")
         raise typer.Exit()
 
 
@@ -126,10 +144,12 @@ def main_options(
                                           help="Print the version and exit.")] = False,
     rulesets_dir: Annotated[Path | None, typer.Option(
         "--rulesets-dir", envvar="BENEFITCALC_RULESETS", file_okay=False,
-        help="Use the rulesets in this directory instead of the shipped ones.")] = None,
+        help="Use the rulesets in this directory instead of the shipped ones (validated in full).")] = None,
     traceback: Annotated[bool, typer.Option(
         "--traceback", help="Show a traceback on errors (for developers).")] = False,
 ) -> None:
+    if rulesets_dir is not None and not str(rulesets_dir).strip():
+        raise typer.BadParameter("must not be empty", param_hint="'--rulesets-dir'")
     STATE.rulesets_dir = rulesets_dir
     STATE.traceback = traceback
 
@@ -140,9 +160,11 @@ def main_options(
 @rulesets_app.command("list")
 def rulesets_list(as_json: JsonOpt = False) -> None:
     """List the regions: slug, level, names, admin code, aliases, parent and version."""
+    from .services.rulesets import list_regions
+
     j = json_mode(as_json)
     with handled(j):
-        data = services.list_regions(tree())
+        data = list_regions(tree())
     if j:
         emit_json({"regions": data})
     else:
@@ -160,13 +182,14 @@ def rulesets_show(
 ) -> None:
     """Show the rules in force for a region on a date: each sub-section's values with the
     level and block they come from and their sources; uncovered sub-sections are listed."""
+    from .services.rulesets import show, split_region_date
+
     j = json_mode(as_json)
     if "@" in region and as_of is not None:
-        raise typer.BadParameter("give the date as REGION@DATE or --as-of, not both",
-                                 param_hint="'--as-of'")
+        raise typer.BadParameter("give the date as REGION@DATE or --as-of, not both", param_hint="'--as-of'")
     with handled(j):
-        name, date = services.split_region_date(region, parse_date_option(as_of))
-        data = services.show(tree(), name, date or dt.date.today())
+        name, date = split_region_date(region, parse_date_option(as_of))
+        data = show(tree(), name, date or dt.date.today())
     if j:
         emit_json(data)
     else:
@@ -180,28 +203,33 @@ def rulesets_check(
     path: Annotated[Path | None, typer.Argument(
         help="A rulesets directory or one file; default: the rulesets in use.")] = None,
     write_manifest: Annotated[bool, typer.Option(
-        "--write-manifest", help="After a clean check, rewrite MANIFEST from the files.")] = False,
+        "--write-manifest", help="Check the whole tree and, when only its MANIFEST is out of date, rewrite it "
+                                 "(never over a changed file whose version was not bumped).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate every file of a rulesets tree and report every problem at once (exit 4 if any)."""
+    from .services import rulesets as service
+
+    long_running()
     j = json_mode(as_json)
+    if write_manifest and path is not None and path.is_file():
+        raise typer.BadParameter("writes the MANIFEST of a whole tree: give the tree's directory, not one file",
+                                 param_hint="'--write-manifest'")
     with handled(j):
         t = tree()
-        report = services.check(t, path)
-        if write_manifest and not [p for p in report.problems if p.file != "MANIFEST"
-                                   and "version is still" not in p.message]:
-            from .rules.tree import RulesetTree
-
-            services.write_manifest(RulesetTree(path) if path and path.is_dir() else t)
-            report = services.check(t, path)
+        report = service.write_manifest(t, path) if write_manifest else service.check(t, path)
     if j:
-        emit_json({"ok": report.ok, "files": [services.file_ref(f) | {"file": f.name} for f in report.files],
+        emit_json({"ok": report.ok, "written": str(report.written) if report.written else None,
+                   "files": [service.file_ref(f) | {"file": f.name} for f in report.files],
                    "problems": [p.to_json() for p in report.problems], "notes": report.notes})
     else:
         from . import render
 
         render.check(report)
     if not report.ok:
+        first = report.problems[0]
+        more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        sys.stderr.write(f"benefitcalc: invalid_ruleset: {clean(str(first))}{more}\n")
         raise typer.Exit(int(ExitStatus.RULESET))
 
 
@@ -215,10 +243,13 @@ def rulesets_coverage(
     as_json: JsonOpt = False,
 ) -> None:
     """Which periods of each sub-section are confirmed, derived, unconfirmed or missing."""
+    from .services.coverage import COVERAGE_START, coverage
+
+    long_running()
     j = json_mode(as_json)
     with handled(j):
-        first = services.parse_date(start, "from") if start else services.COVERAGE_START
-        data = services.coverage(tree(), region, first, parse_date_option(end))
+        first = parse_date_option(start, "from") or COVERAGE_START
+        data = coverage(tree(), region, first, parse_date_option(end, "to"))
     if j:
         emit_json(data)
     else:
@@ -236,8 +267,10 @@ class SchemaKind(str, Enum):
 @app.command("schema")
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, result or ruleset.")]) -> None:
     """Print a JSON Schema generated from the models."""
-    make = {"case": services.case_schema, "result": services.result_schema,
-            "ruleset": services.ruleset_schema}[kind.value]
+    from .services import schemas
+
+    make = {"case": schemas.case_schema, "result": schemas.result_schema,
+            "ruleset": schemas.ruleset_schema}[kind.value]
     emit_json(make())
 
 
@@ -250,16 +283,31 @@ StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Exit 5 when the result carries warnings (e.g. an unconfirmed value).")]
 
 
-def deliver(result: dict[str, Any], as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
-    """Print a result as JSON or a rich panel; ``--strict`` turns warnings into exit 5."""
-    if json_mode(as_json):
-        emit_json(result, compact=True)
-    else:
-        from . import render
+def show_result(result: Result | ErrorResult, as_json: bool, explain: bool, lang: Lang | None) -> None:
+    """Print one result as compact JSON or a rich panel."""
+    from .models import ErrorResult
 
-        render.result(result, explain=explain, lang=(lang or default_lang()).value)
-    if strict and result["warnings"]:
-        sys.stderr.write(f"benefitcalc: strict: {len(result['warnings'])} warnings\n")
+    if isinstance(result, ErrorResult):
+        sys.stderr.write(f"benefitcalc: {result.code}: {clean(result.message)}"
+                         + (f" (line {result.line})" if result.line is not None else "") + "\n")
+        if as_json:
+            emit_json(result.to_json(), compact=True)
+        return
+    data = result.to_json()
+    if as_json:
+        emit_json(data, compact=True)
+    else:
+        from . import benefits, render
+
+        labels = {a.name: (a.zh, a.en) for a in benefits.get(result.benefit).amounts}
+        render.result(data, explain=explain, lang=(lang or default_lang()).value, amount_labels=labels)
+
+
+def deliver(result: Result, as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
+    """Print a result; ``--strict`` turns warnings into exit 5."""
+    show_result(result, json_mode(as_json), explain, lang)
+    if strict and result.warnings:
+        sys.stderr.write(f"benefitcalc: strict: {len(result.warnings)} warnings\n")
         raise typer.Exit(int(ExitStatus.DIFFERENCES))
 
 
@@ -292,6 +340,19 @@ InvoluntaryOpt = Annotated[bool, typer.Option(
     "--involuntary/--voluntary", help="Whether the loss of work was not of one's own will.")]
 
 
+def compute(data: dict[str, Any], as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
+    """One case from a benefit command's options: compute and deliver it."""
+    j = json_mode(as_json)
+    with handled(j, lambda: data.get("id")):
+        result = engine().calculate(data)
+    deliver(result, as_json, explain, lang, strict)
+
+
+def as_of_text(value: str | None) -> str:
+    """``--as-of`` as given (checked by the library, so ``''`` is invalid input), or today."""
+    return dt.date.today().isoformat() if value is None else value
+
+
 @app.command("unemployment")
 def unemployment(
     region: RegionOpt, contribution_months: MonthsOpt, as_of: AsOfOpt = None, district: DistrictOpt = None,
@@ -303,69 +364,99 @@ def unemployment(
 
     Example: benefitcalc unemployment --region nanchang --as-of 2024-06-01 --contribution-months 80
     """
-    j = json_mode(as_json)
-    data = _case({"benefit": "unemployment", "id": case_id, "region": region, "district": district,
-                  "as_of": as_of or dt.date.today().isoformat(),
-                  "contribution_months": contribution_months, "involuntary": involuntary,
-                  "carried_over_months": carried_over_months,
-                  "average_monthly_wage": average_monthly_wage, "birth_date": birth_date,
-                  "pension_start_date": pension_start_date})
-    with handled(j, lambda: case_id):
-        result = services.calculate(tree(), data)
-    deliver(result, as_json, explain, lang, strict)
+    compute(_case({"benefit": "unemployment", "id": case_id, "region": region, "district": district,
+                   "as_of": as_of_text(as_of), "contribution_months": contribution_months,
+                   "involuntary": involuntary, "carried_over_months": carried_over_months,
+                   "average_monthly_wage": average_monthly_wage, "birth_date": birth_date,
+                   "pension_start_date": pension_start_date}), as_json, explain, lang, strict)
 
 
 @app.command("calc")
 def calc(
-    file: Annotated[str, typer.Argument(help="A JSON file holding one case, or - for standard input.")] = "-",
+    file: Annotated[str, typer.Argument(help="A JSON file, or - for standard input: one case, a JSON array of "
+                                             "cases, or JSON Lines (one case per line).")] = "-",
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
 ) -> None:
-    """Compute one case given as a JSON object (see `benefitcalc schema case`)."""
-    from .models import decode_json
+    """Compute cases given as JSON (see `benefitcalc schema case`): one result per case, in order.
+
+    With several cases a bad one costs its own line (its error object, with its line number)
+    and the exit status is 3 if any failed.
+    """
+    from .services.calculate import calculate_stream
 
     j = json_mode(as_json)
-    holder: dict[str, Any] = {}
-    with handled(j, lambda: holder.get("id")):
-        text = read_input(file)
-        data = decode_json(text)
-        if isinstance(data, dict) and isinstance(data.get("id"), str | int):
-            holder["id"] = data["id"]
-        result = services.calculate(tree(), data)
+    with handled(j), open_input(file) as stream:
+        results = calculate_stream(engine(), stream)
+        first = next(results, None)
+        second = next(results, None)
+        if first is None:
+            fail("invalid_input", f"no case in {'standard input' if file == '-' else file}", j)
+        if second is None:
+            _single(first, j, explain, lang, strict)
+            return
+        long_running()
+        failed = warned = 0
+        for result in _chain(first, second, results):
+            show_result(result, j, explain, lang)
+            failed += not hasattr(result, "eligible")
+            warned += bool(getattr(result, "warnings", ()))
+    if failed:
+        sys.stderr.write(f"benefitcalc: {failed} cases failed\n")
+        raise typer.Exit(int(ExitStatus.INVALID_INPUT))
+    if strict and warned:
+        sys.stderr.write(f"benefitcalc: strict: {warned} results carry warnings\n")
+        raise typer.Exit(int(ExitStatus.DIFFERENCES))
+
+
+def _chain(first: Any, second: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield second
+    yield from rest
+
+
+def _single(result: Result | ErrorResult, as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
+    from .models import ErrorResult
+
+    if isinstance(result, ErrorResult):
+        fail(result.code, result.message, as_json, result.id, dict(result.details))
     deliver(result, as_json, explain, lang, strict)
 
 
-def read_input(file: str) -> str:
+@contextmanager
+def open_input(file: str) -> Iterator[Any]:
     from .errors import InvalidInputError
 
+    if file == "-":
+        if sys.stdin is None or sys.stdin.closed:
+            raise InvalidInputError("standard input is closed")
+        yield sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        return
     try:
-        if file == "-":
-            return sys.stdin.read()
-        return Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
+        stream = open(file, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {file}: {exc.strerror}") from None
+    with stream:
+        yield stream
 
 
-GLOBAL_WITH_VALUE = ("--rulesets-dir",)
-
-
-def command_named(argv: list[str]) -> str | None:
-    """The command word of a command line, skipping the global options before it."""
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in GLOBAL_WITH_VALUE:
-            skip = True
-        elif not arg.startswith("-"):
-            return arg
-    return None
+# --- the entry point -----------------------------------------------------------------------
 
 
 def app_for(argv: list[str]) -> typer.Typer:
     """The app with only the command the line names (building every command's options is
-    a visible share of a single calculation's start-up); the whole app otherwise."""
-    name = command_named(argv)
-    commands = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]
+    a visible share of a single calculation's start-up); the whole app otherwise. The
+    command word is found by the real parser of the global options, so nothing is kept
+    by hand."""
+    probe = typer.Typer(**APP_SETTINGS)
+    probe.registered_callback = app.registered_callback
+    group = typer.main.get_command(probe)
+    try:
+        ctx = group.make_context("benefitcalc", list(argv), resilient_parsing=True)
+        words = [*getattr(ctx, "protected_args", []), *ctx.args]
+    except Exception:  # noqa: BLE001 - any trouble: let the whole app parse and report it
+        return app
+    name = words[0] if words else None
+    commands = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", "")) == name]
     groups = [g for g in app.registered_groups if g.name == name]
     if not commands and not groups:
         return app
@@ -376,6 +467,45 @@ def app_for(argv: list[str]) -> typer.Typer:
     return slim
 
 
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(int(ExitStatus.TERMINATED))
+
+
 def main() -> None:
     """The ``benefitcalc`` command (see ``__main__`` for how the process is set up)."""
-    app_for(sys.argv[1:])()
+    # pydantic looks for plugins in every installed package's entry points when it builds
+    # its first validator, a visible share of a single calculation; this command uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    signal.signal(signal.SIGTERM, _terminated)
+    argv = sys.argv[1:]
+    code: Any = 0
+    try:
+        app_for(argv)(args=argv, prog_name="benefitcalc")
+    except SystemExit as exc:
+        code = exc.code
+    except KeyboardInterrupt:
+        code = int(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        code = _quiet_stdout()
+    except Exception as exc:  # noqa: BLE001 - the one outer handler
+        if STATE.traceback or "--traceback" in argv:
+            raise
+        sys.stderr.write(f"benefitcalc: internal error ({type(exc).__name__}): {clean(str(exc))[:500]}\n"
+                         "benefitcalc: this is a bug; --traceback shows where\n")
+        code = int(ExitStatus.BUG)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _quiet_stdout()
+    except OSError as exc:
+        sys.stderr.write(f"benefitcalc: cannot write the output: {exc.strerror}\n")
+        _quiet_stdout()
+        code = code or int(ExitStatus.BUG)
+    raise SystemExit(code)
+
+
+def _quiet_stdout() -> int:
+    """After a closed pipe or a full disk, nothing more is written to stdout (no second
+    error when Python flushes it at exit)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return int(ExitStatus.BUG)

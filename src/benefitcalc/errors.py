@@ -3,12 +3,16 @@
 Library code raises these; ``cli.py`` has the one handler that turns them into a
 one-line message and an exit status. Every error carries a stable ``code``, an
 English ``message`` and JSON-ready ``details``.
+
+``ProgrammingError`` is not one of them: it marks a bug in the code (a sub-section name
+no ruleset model defines, a step without a label), never a fact about the data, and
+ends as exit 1 like any other unexpected exception.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class ExitStatus(IntEnum):
@@ -18,6 +22,13 @@ class ExitStatus(IntEnum):
     INVALID_INPUT = 3
     RULESET = 4
     DIFFERENCES = 5
+    INTERRUPTED = 130
+    TERMINATED = 143
+
+
+class ProgrammingError(Exception):
+    """A bug in benefitcalc's own code (exit 1), e.g. a calculation reading a sub-section
+    it did not declare."""
 
 
 class BenefitcalcError(Exception):
@@ -62,25 +73,35 @@ class NoRulesetInForceError(BenefitcalcError):
     exit_status = ExitStatus.RULESET
 
 
-class Problem:
-    """One problem in one ruleset file: the file, the key path inside it and what is wrong."""
+class ProblemKind:
+    """What kind of ruleset problem a ``Problem`` is. ``rulesets check --write-manifest``
+    decides on these, never on message text: only the ``FIXABLE`` kinds (the MANIFEST is
+    merely out of date or unreadable) let it write."""
 
-    __slots__ = ("file", "path", "message")
+    INVALID = "invalid"                          # the data itself is wrong
+    VERSION_NOT_BUMPED = "version_not_bumped"    # changed content, same meta.version
+    MANIFEST_STALE = "manifest_stale"            # new version (or new bytes) not yet recorded
+    MANIFEST_MISSING = "manifest_missing"        # no MANIFEST, or no entry for a file
+    MANIFEST_EXTRA = "manifest_extra"            # an entry for a file that does not exist
+    MANIFEST_UNREADABLE = "manifest_unreadable"  # torn, non-UTF-8 or malformed lines
 
-    def __init__(self, file: str, path: str, message: str) -> None:
-        self.file, self.path, self.message = file, path, message
+    FIXABLE = frozenset({MANIFEST_STALE, MANIFEST_MISSING, MANIFEST_EXTRA, MANIFEST_UNREADABLE})
+
+
+class Problem(NamedTuple):
+    """One problem in one ruleset file: the file, the key path inside it, what is wrong
+    and its ``kind`` (a ``ProblemKind``)."""
+
+    file: str
+    path: str
+    message: str
+    kind: str = ProblemKind.INVALID
 
     def __str__(self) -> str:
         return f"{self.file}: {self.path}: {self.message}" if self.path else f"{self.file}: {self.message}"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Problem) and str(self) == str(other)
-
-    def __hash__(self) -> int:
-        return hash(str(self))
-
     def to_json(self) -> dict[str, str]:
-        return {"file": self.file, "path": self.path, "message": self.message}
+        return {"file": self.file, "path": self.path, "message": self.message, "kind": self.kind}
 
 
 class InvalidRulesetError(BenefitcalcError):
@@ -95,8 +116,12 @@ class InvalidRulesetError(BenefitcalcError):
         super().__init__(f"{problems[0]}{more}", {"problems": [p.to_json() for p in problems]})
 
 
-class DifferencesFound(BenefitcalcError):
-    """A check that found differences: ``--strict`` saw warnings, ``verify`` saw drift (exit 5)."""
+def exit_status_of(code: str) -> ExitStatus:
+    """The exit status of an error code (SPEC §3.3)."""
+    return {"invalid_input": ExitStatus.INVALID_INPUT, "unknown_region": ExitStatus.INVALID_INPUT,
+            "no_ruleset_in_force": ExitStatus.RULESET, "invalid_ruleset": ExitStatus.RULESET}.get(code, ExitStatus.BUG)
 
-    code = "differences"
-    exit_status = ExitStatus.DIFFERENCES
+
+def ruleset_problem(file: str, path: str, message: str) -> InvalidRulesetError:
+    """An ``InvalidRulesetError`` holding one problem."""
+    return InvalidRulesetError([Problem(file, path, message)])

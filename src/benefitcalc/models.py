@@ -1,8 +1,13 @@
 """Case and result types (SPEC §3): what a caller sends and what a calculation returns.
 
-A case is validated here, whichever way it arrived (CLI options, a JSON file, a batch
-line): unknown keys, wrong types, out-of-range or non-finite numbers and impossible dates
-all become ``InvalidInputError`` naming the field.
+A case is validated whichever way it arrived (CLI options, a JSON file, a batch line):
+unknown keys, wrong types, out-of-range or non-finite numbers and impossible dates all
+become ``InvalidInputError`` naming the field. Each benefit's case model lives in its own
+module (``calc/<benefit>.py``) and builds on ``CaseBase`` and the field types here; the
+case union is derived from the benefit registry (``benefits.py``).
+
+Results are typed records (``Result``, ``ErrorResult``) that turn into the JSON of the
+contract with ``to_json()``; money stays ``Decimal`` until then.
 """
 
 from __future__ import annotations
@@ -10,16 +15,45 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated, Any, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .errors import InvalidInputError
+from .explain import Step
+from .notices import Notice
 
 CONTRACT = 1
 MAX_MONEY = Decimal(10_000_000)
-_DECIMAL_TEXT = re.compile(r"^-?\d{1,12}(\.\d{1,6})?$")
+#: The longest case a caller may send, in characters (a line of a JSON Lines batch).
+MAX_CASE_CHARS = 1 << 20
+_DECIMAL_TEXT = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$")
+_WHOLE_TEXT = re.compile(r"^\s*[0-9]{1,6}\s*$")
+_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+CENT = Decimal("0.01")
+
+
+def money_text(value: Decimal) -> str:
+    """Fixed-point text with two decimals: "1417.50", never exponent notation."""
+    return format(value.quantize(CENT, rounding=ROUND_HALF_UP), "f")
+
+
+def _bounded(value: Decimal) -> Decimal:
+    """A finite Decimal of sane size and at most six decimal places, checked before any
+    arithmetic could expand it (1e-999999999 would otherwise take gigabytes)."""
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    if value and value.adjusted() > 12:
+        raise ValueError(f"must be at most {MAX_MONEY}")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
+        value = value.normalize()
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -6:
+            raise ValueError("at most 6 decimal places")
+    return value
 
 
 def _money(value: Any) -> Decimal:
@@ -35,17 +69,18 @@ def _money(value: Any) -> Decimal:
         value = Decimal(value)
     elif isinstance(value, float):
         value = Decimal(repr(value))
-    if not isinstance(value, Decimal) or not value.is_finite():
-        raise ValueError("must be a finite number")
+    if not isinstance(value, Decimal):
+        raise ValueError("must be a number")
+    value = _bounded(value)
     if value < 0 or value > MAX_MONEY:
         raise ValueError(f"must be between 0 and {MAX_MONEY}")
     return value
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+    if not isinstance(value, str) or not _DATE_TEXT.match(value):
         raise ValueError("must be a date as YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(value)
@@ -53,14 +88,16 @@ def _date(value: Any) -> dt.date:
         raise ValueError(f"{value} is not a real date") from None
 
 
-def _int(value: Any) -> int:
+def whole_number(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
         raise ValueError("must be a whole number")
     if isinstance(value, str):
-        if not re.match(r"^\s*\d{1,6}\s*$", value):
+        if not _WHOLE_TEXT.match(value):
             raise ValueError(f"{value[:40]!r} is not a whole number")
         return int(value)
     if isinstance(value, Decimal):
+        if not value.is_finite() or (value and value.adjusted() > 6):
+            raise ValueError("must be a whole number of at most 6 digits")
         if value != value.to_integral_value():
             raise ValueError("must be a whole number")
         return int(value)
@@ -73,76 +110,179 @@ def _bool(value: Any) -> bool:
     raise ValueError("must be true or false")
 
 
+def _ident(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("must be a string or a whole number")
+    if isinstance(value, int) and abs(value) >= 10**15:
+        raise ValueError("a numeric id must have at most 15 digits")
+    if isinstance(value, str):
+        if len(value) > 200:
+            raise ValueError("at most 200 characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("is not valid Unicode text") from None
+    return value
+
+
 Money = Annotated[Decimal, BeforeValidator(_money)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
-Months = Annotated[int, BeforeValidator(_int), Field(ge=0, le=1200)]
+Months = Annotated[int, BeforeValidator(whole_number), Field(ge=0, le=1200)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
+CaseId = Annotated[str | int | None, BeforeValidator(_ident)]
 
 
 class CaseBase(BaseModel):
+    """What every case has (SPEC §3.1); a benefit's case adds its ``benefit`` literal and fields."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
-    id: Annotated[str | int | None, Field(union_mode="left_to_right")] = None
+    #: the benefit id; each benefit's case narrows it to its own literal
+    benefit: str
+    id: CaseId = None
     region: str = Field(min_length=1, max_length=64)
     district: str | None = Field(default=None, min_length=1, max_length=32)
     as_of: Date
 
 
-class UnemploymentCase(CaseBase):
-    """失业保险金: ``as_of`` is the date of unemployment registration."""
-
-    benefit: Literal["unemployment"]
-    #: months of unemployment-insurance contributions counted under 社会保险法 第46条
-    contribution_months: Months
-    involuntary: Flag = True
-    carried_over_months: Annotated[int, BeforeValidator(_int), Field(ge=0, le=24)] = 0
-    average_monthly_wage: Money | None = None
-    #: used only to say that the pension start is not derived from it (see README)
-    birth_date: Date | None = None
-    #: the day a basic pension starts, if known: benefit stops then (社会保险法 第51条)
-    pension_start_date: Date | None = None
+# --- reading JSON -------------------------------------------------------------------
 
 
-Case = Annotated[UnemploymentCase, Field(discriminator="benefit")]
-BENEFITS = ("unemployment",)
-
-
-CASE_MODELS: dict[str, type[CaseBase]] = {"unemployment": UnemploymentCase}
-
-
-def parse_case(data: Any) -> UnemploymentCase:
-    """Validate a decoded JSON object as a case; errors name the field."""
-    if not isinstance(data, dict):
-        kind = "null" if data is None else type(data).__name__
-        raise InvalidInputError(f"a case must be a JSON object, not {kind}")
-    benefit = data.get("benefit")
-    model = CASE_MODELS.get(benefit) if isinstance(benefit, str) else None
-    if model is None:
-        raise InvalidInputError(f"benefit: must be one of {', '.join(BENEFITS)} (got {str(benefit)[:40]!r})",
-                                field="benefit")
+def _number(text: str) -> Decimal:
+    if len(text) > 40:
+        raise ValueError(f"number {text[:20]}… is too long")
     try:
-        return model.model_validate(data)  # type: ignore[return-value]
-    except ValidationError as exc:
-        err = exc.errors(include_url=False, include_input=False)[0]
-        field = ".".join(str(p) for p in err["loc"]) or "case"
-        msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            msg = "required"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise InvalidInputError(f"{field}: {msg}{more}", field=field) from None
+        return _bounded(Decimal(text))
+    except ValueError as exc:
+        raise ValueError(f"number {text}: {exc}") from None
+
+
+def _whole(text: str) -> int:
+    if len(text.lstrip("-")) > 15:
+        raise ValueError(f"number {text[:20]}… has more than 15 digits")
+    return int(text)
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key[:40]!r} appears twice")
+        out[key] = value
+    return out
+
+
 def decode_json(text: str) -> Any:
-    """JSON with numbers as Decimal; NaN/Infinity, deep nesting and huge numbers refused."""
+    """JSON with numbers as Decimal; NaN/Infinity, absurd numbers, duplicate keys, deep
+    nesting and over-long input refused."""
+    if len(text) > MAX_CASE_CHARS:
+        raise InvalidInputError(f"invalid JSON: longer than {MAX_CASE_CHARS} characters")
+    if text.startswith("\ufeff"):
+        text = text[1:]
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        return json.loads(text, parse_float=_number, parse_int=_whole, parse_constant=_no_constant,
+                          object_pairs_hook=_unique_keys)
     except RecursionError:
         raise InvalidInputError("invalid JSON: nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except (ValueError, InvalidOperation) as exc:
         raise InvalidInputError(f"invalid JSON: {exc}") from None
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+class FileRef(NamedTuple):
+    """A ruleset file a result used: region, level, version and ``file_sha256``."""
+
+    region: str
+    level: str
+    version: str
+    file_sha256: str
+
+    def to_json(self) -> dict[str, str]:
+        return self._asdict()
+
+
+class Extra(NamedTuple):
+    """A sourced entitlement beside the amounts (SPEC §3.2), with an amount only where
+    the source gives one."""
+
+    id: str
+    label: tuple[str, str]
+    amount: Decimal | None
+    condition: tuple[str, str]
+    sources: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "label": {"zh": self.label[0], "en": self.label[1]},
+                "amount": None if self.amount is None else money_text(self.amount),
+                "condition": {"zh": self.condition[0], "en": self.condition[1]}, "sources": list(self.sources)}
+
+
+AmountValue = Decimal | int | str
+
+
+def amount_json(value: AmountValue) -> str | int:
+    """Money as two-decimal text, counts as integers, anything else as its text."""
+    if isinstance(value, Decimal):
+        return money_text(value)
+    return value
+
+
+class Result(NamedTuple):
+    """One calculation's answer (SPEC §3.2)."""
+
+    id: str | int | None
+    benefit: str
+    region: str
+    district: str | None
+    as_of: dt.date
+    benefitcalc_version: str
+    rulesets: tuple[FileRef, ...]
+    resolved_sha256: str
+    eligible: bool
+    reasons: tuple[Notice, ...]
+    warnings: tuple[Notice, ...]
+    amounts: Mapping[str, AmountValue]
+    extras: tuple[Extra, ...]
+    steps: tuple[Step, ...]
+    sources: Mapping[str, Mapping[str, str]]
+
+    def to_json(self, steps: bool = True) -> dict[str, Any]:
+        return {
+            "id": self.id, "benefit": self.benefit, "region": self.region, "district": self.district,
+            "as_of": self.as_of.isoformat(), "contract": CONTRACT, "benefitcalc_version": self.benefitcalc_version,
+            "rulesets": [f.to_json() for f in self.rulesets], "resolved_sha256": self.resolved_sha256,
+            "eligible": self.eligible, "reasons": [n.to_json() for n in self.reasons],
+            "warnings": [w.to_json() for w in self.warnings],
+            "amounts": {k: amount_json(v) for k, v in self.amounts.items()},
+            "extras": [x.to_json() for x in self.extras],
+            "steps": [s.to_json() for s in self.steps] if steps else [],
+            "sources": {k: dict(v) for k, v in self.sources.items()},
+        }
+
+
+class ErrorResult(NamedTuple):
+    """A case that could not be computed (SPEC §3.3): its id (when it could be read), its
+    line in a batch, and the error."""
+
+    id: str | int | None
+    line: int | None
+    code: str
+    message: str
+    details: Mapping[str, Any]
+
+    def to_json(self, steps: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id}
+        if self.line is not None:
+            out["line"] = self.line
+        out["error"] = {"code": self.code, "message": self.message, "details": dict(self.details)}
+        return out

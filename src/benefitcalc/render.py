@@ -26,6 +26,28 @@ def regions(data: list[dict[str, Any]]) -> None:
     _console().print(t)
 
 
+def _block_table(s: dict[str, Any]) -> Table:
+    if "in_force" in s:
+        when = f"in force {s['in_force'][0]} – {s['in_force'][1] or 'open'}"
+    else:
+        when = f"year {s['block']['year']}"
+    t = Table(title=f"{s['subsection']}  ← {s['region']} ({s['level']}), {when}", title_justify="left")
+    for col in ("parameter", "value", "confidence", "source", "note"):
+        t.add_column(col)
+    for k, v in s["settings"].items():
+        text = "、".join(v) if isinstance(v, list) else str(v)
+        t.add_row(escape(k), escape(text), "", "", "")
+    for v in s["values"]:
+        style = STATUS_STYLE[v["confidence"]]
+        t.add_row(escape(v["param"].removeprefix(s["subsection"] + ".")), escape(str(v["value"])),
+                  f"[{style}]{v['confidence']}[/]", escape(v["source"]),
+                  "" if v["note"] == s["note"] else escape(v["note"]))
+    if s["note"]:
+        t.caption = escape(f"{s['block_confidence']}: {s['note']}")
+        t.caption_justify = "left"
+    return t
+
+
 def show(data: dict[str, Any]) -> None:
     c = _console()
     c.print(f"[bold]{escape(data['name']['zh'])} {escape(data['name']['en'])}[/] ({data['region']}) "
@@ -33,28 +55,14 @@ def show(data: dict[str, Any]) -> None:
     c.print("rulesets: " + ", ".join(f"{r['region']} v{r['version']}" for r in data["rulesets"])
             + f"   resolved_sha256 {data['resolved_sha256'][:16]}…")
     for s in data["subsections"]:
-        end = s["in_force"][1] or "open"
-        t = Table(title=f"{s['subsection']}  ← {s['region']} ({s['level']}), in force "
-                        f"{s['in_force'][0]} – {end}", title_justify="left")
-        for col in ("parameter", "value", "confidence", "source", "note"):
-            t.add_column(col)
-        for k, v in s["settings"].items():
-            text = "、".join(v) if isinstance(v, list) else str(v)
-            t.add_row(escape(k), escape(text), "", "", "")
-        for v in s["values"]:
-            style = STATUS_STYLE[v["confidence"]]
-            t.add_row(escape(v["param"].removeprefix(s["subsection"] + ".")), escape(str(v["value"])),
-                      f"[{style}]{v['confidence']}[/]", escape(v["source"]),
-                      "" if v["note"] == s["note"] else escape(v["note"]))
-        if s["note"]:
-            t.caption = escape(f"{s['block_confidence']}: {s['note']}")
-            t.caption_justify = "left"
-        c.print(t)
+        c.print(_block_table(s))
     for u in data["uncovered"]:
         spans = ", ".join(f"{a} – {b or 'open'}" for a, b in u["covered"]) or "never"
         c.print(f"[red]uncovered[/] {u['subsection']} (covered: {spans})")
     for y in data["yearly"]:
         c.print(f"yearly {y['subsection']}: years {', '.join(map(str, y['years'])) or 'none'}")
+        for s in y["blocks"]:
+            c.print(_block_table(s))
     for w in data["warnings"]:
         c.print(f"[yellow]warning[/] {escape(w['message']['en'])}")
     if data["sources"]:
@@ -70,9 +78,12 @@ def show(data: dict[str, Any]) -> None:
 def check(report: Any) -> None:
     c = _console()
     for p in report.problems:
-        c.print(f"[red]✗[/] {escape(str(p))}")
+        kind = "" if p.kind == "invalid" else f" [dim]({p.kind})[/]"
+        c.print(f"[red]✗[/] {escape(str(p))}{kind}")
     for n in report.notes:
         c.print(f"[dim]note: {escape(n)}[/]")
+    if report.written is not None:
+        c.print(f"[green]✓[/] wrote {escape(str(report.written))}")
     if report.ok:
         c.print(f"[green]✓[/] {len(report.files)} files valid")
     else:
@@ -102,14 +113,14 @@ def coverage(data: dict[str, Any]) -> None:
             f"missing periods {s['missing_periods']}")
 
 
-def result(data: dict[str, Any], explain: bool, lang: str) -> None:
+def result(data: dict[str, Any], explain: bool, lang: str,
+           amount_labels: dict[str, tuple[str, str]] | None = None) -> None:
     """One calculation: amounts, eligibility, reasons, warnings; every step with --explain."""
     from rich.panel import Panel
 
     c = _console()
     zh = lang == "zh"
-    names = {"monthly_benefit": ("月领取金额", "monthly benefit"), "duration_months": ("领取月数", "months"),
-             "total_benefit": ("合计", "total")}
+    names = amount_labels or {}
     lines = []
     for k, v in data["amounts"].items():
         zh_name, en_name = names.get(k, (k, k))

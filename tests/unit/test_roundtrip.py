@@ -11,8 +11,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benefitcalc.rules.files import RulesetFile, iter_values
+from benefitcalc.rules.files import RulesetFile
 from benefitcalc.rules.io import dumps_toml, parse_toml
+from benefitcalc.rules.values import iter_values
 
 NAMES = st.text(alphabet="一二三四五类档甲乙丙区县市abc", min_size=1, max_size=4)
 DATES = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
@@ -54,11 +55,13 @@ def duration_block(draw):
     edges = [0, *cuts]
     rows = []
     for i, lower in enumerate(edges):
-        row = {"from": lower, "value": draw(money())}
+        row = {"from": lower, "value": draw(st.integers(0, 24))}
         if i + 1 < len(edges):
             row["to"] = edges[i + 1]
         rows.append(row)
-    return {"since": draw(DATES), "source": "s", "max_months": draw(value()),
+    months = draw(st.integers(0, 36))
+    max_months = months if draw(st.booleans()) else {"value": months, "confidence": "derived", "note": "n"}
+    return {"since": draw(DATES), "source": "s", "max_months": max_months,
             "schedule": {"unit": "months", "mode": "lookup", "rows": rows}}
 
 

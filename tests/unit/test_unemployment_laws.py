@@ -8,11 +8,10 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from benefitcalc import services
-from benefitcalc.calc.money import round_to
-from benefitcalc.rules.tree import RulesetTree, default_rulesets_dir
+from benefitcalc.calc.base import round_to
+from benefitcalc.engine import Engine
 
-TREE = RulesetTree(default_rulesets_dir())
+ENGINE = Engine()
 
 # (region, district, first day, last day) of periods with a covered rule
 COVERED = [
@@ -36,7 +35,7 @@ def situations(draw):
 
 def calc(case: dict, **changes) -> dict:
     data = {k: v for k, v in {**case, **changes}.items() if v is not None}
-    return services.calculate(TREE, data)
+    return ENGINE.calculate(data).to_json()
 
 
 MONTHS = st.integers(min_value=0, max_value=600)

@@ -1,198 +1,196 @@
 """失业保险金 (unemployment benefit): eligibility, duration and the monthly amount.
 
-Each amount method is one pure function of (case, resolved rules, trace); the ruleset
-block's ``method`` picks it from ``METHODS``. No dates are compared here: which rule is in
-force is the ruleset's business.
+Each amount method is one pure function of (case, rules); the ruleset block's ``method``
+picks it. No dates are compared here: which rule is in force is the ruleset's business.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field
 
 from ..errors import InvalidInputError
-from ..explain import Notice, Trace, fmt
-from ..models import UnemploymentCase
-from ..record import Record
-from ..rules.resolve import InForce, Resolved
-from ..rules.schema import shallow
-from .money import money, round_to
+from ..explain import fmt
+from ..models import CaseBase, Date, Extra, Flag, Money, Months, whole_number
+from ..notices import Notice
+from .base import Amount, Benefit, Outcome, Rules, months_between
 
 TWELVE = Decimal(12)
+AMOUNT = "unemployment.amount"
 
 
-class Outcome(Record):
-    """What a benefit function returns: eligibility, reasons, amounts, extras, its trace."""
+class UnemploymentCase(CaseBase):
+    """失业保险金: ``as_of`` is the date of unemployment registration."""
 
-    __slots__ = ("eligible", "reasons", "amounts", "extras", "trace")
+    benefit: Literal["unemployment"]
+    #: months of unemployment-insurance contributions counted under 社会保险法 第46条
+    contribution_months: Months
+    involuntary: Flag = True
+    carried_over_months: Annotated[int, BeforeValidator(whole_number), Field(ge=0, le=24)] = 0
+    average_monthly_wage: Money | None = None
+    #: used only to say that the pension start is not derived from it (see README)
+    birth_date: Date | None = None
+    #: the day a basic pension starts, if known: benefit stops then (社会保险法 第51条)
+    pension_start_date: Date | None = None
 
 
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from ``start`` until ``end`` (0 if ``end`` is not after ``start``)."""
-    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
-    return max(months, 0)
-
-
-def eligibility(case: UnemploymentCase, r: Resolved, t: Trace) -> list[Notice]:
+def eligibility(case: UnemploymentCase, rules: Rules) -> list[Notice]:
     """社会保险法 第45条: a year of contributions and an involuntary loss of work."""
-    found = r.get("unemployment.eligibility")
-    b = found.block
-    least = int(t.param("min_contribution_months", found, "min_contribution_months",
-                        b.min_contribution_months.value, b.min_contribution_months))
+    sub = "unemployment.eligibility"
+    least = int(rules.value(sub, "min_contribution_months", step="min_contribution_months"))
+    carried_admits = rules.value(sub, "carried_over_admits", step="carried_over_admits")
+    involuntary_required = rules.value(sub, "involuntary_required", step="involuntary_required")
     reasons = []
     enough = case.contribution_months >= least
-    carried = b.carried_over_admits and case.carried_over_months > 0  # 广东省失业保险条例 第15条
+    carried = carried_admits and case.carried_over_months > 0  # 广东省失业保险条例 第15条
     if not enough and not carried:
         reasons.append(Notice(
             "insufficient_contributions",
             f"失业保险缴费 {case.contribution_months} 个月，不足 {least} 个月",
             f"{case.contribution_months} months of contributions, fewer than the {least} required"))
-    if b.involuntary_required and not case.involuntary:
+    if involuntary_required and not case.involuntary:
         reasons.append(Notice("voluntary_leave", "非因本人意愿中断就业的才可领取",
                               "only a loss of work not of one's own will qualifies"))
     formula = f"{case.contribution_months} ≥ {least}"
-    if b.carried_over_admits:
+    if carried_admits:
         formula += f" or carried over {case.carried_over_months} > 0"
-    if b.involuntary_required:
-        formula += f"; involuntary = {str(case.involuntary).lower()}"
-    t.computed("eligible", formula, "yes" if not reasons else "no")
+    if involuntary_required:
+        formula += f"; involuntary = {fmt(case.involuntary)}"
+    rules.computed("eligible", formula, "yes" if not reasons else "no")
     return reasons
 
 
-def duration(case: UnemploymentCase, r: Resolved, t: Trace) -> int:
+def duration(case: UnemploymentCase, rules: Rules) -> int:
     """社会保险法 第46条: months by contribution time, plus months carried over, capped."""
-    found = r.get("unemployment.duration")
-    b = found.block
-    schedule = b.schedule
+    sub = "unemployment.duration"
+    schedule = rules.block(sub).block.schedule
     if schedule.unit == "years":
         x = Decimal(case.contribution_months) / TWELVE
-        t.computed("contribution_years", f"{case.contribution_months} / 12", x.quantize(Decimal("0.01")))
+        rules.computed("contribution_years", f"{case.contribution_months} / 12", x.quantize(Decimal("0.01")))
     else:
         x = Decimal(case.contribution_months)
-    row = schedule.row_for(x)
-    upper = "" if row.upper is None else fmt(row.upper)
-    new = int(t.param("schedule_months", found, f"schedule[{fmt(row.lower)}-{upper}]", row.value, row))
-    longest = int(t.param("max_months", found, "max_months", b.max_months.value, b.max_months))
+    new = int(rules.row(sub, "schedule", x, step="schedule_months"))
+    longest = int(rules.value(sub, "max_months", step="max_months"))
     months = min(new + case.carried_over_months, longest)
-    t.computed("duration_months", f"min({new} + {case.carried_over_months}, {longest})", months)
+    rules.computed("duration_months", f"min({new} + {case.carried_over_months}, {longest})", months)
     return months
 
 
-def _tier(case: UnemploymentCase, r: Resolved, t: Trace, scheme: str) -> str:
-    tier, district, area = r.tier(scheme, case.district)
-    name = case.district or area.block.core[0]
-    t.param("tier", area, f"districts.{name}", tier, district or area.block.districts[name])
-    return tier
-
-
-def _rounded(value: Decimal, block: Any, r: Resolved, t: Trace, formula: str) -> Decimal:
-    rounding = block.round
-    if rounding is not None:
-        how = f"rounded to {fmt(rounding.unit)} {rounding.mode} (ruleset)"
-    else:
-        rounding, where = r.default_rounding()
-        how = (f"rounded to {fmt(rounding.unit)} {rounding.mode}: the document is silent, "
-               f"default of {where}")
-    result = round_to(value, rounding.unit, rounding.mode)
-    t.computed("monthly_benefit", f"{formula} = {fmt(value)} → {money(result)} ({how})", result)
-    return result
-
-
-def flat_per_tier(case: UnemploymentCase, r: Resolved, t: Trace, amount: InForce) -> Decimal:
+def flat_per_tier(case: UnemploymentCase, rules: Rules) -> Decimal:
     """A fixed monthly amount for the area tier of the ``unemployment_flat`` scheme."""
-    tier = _tier(case, r, t, "unemployment_flat")
-    cell = amount.block.monthly[tier]
-    return t.param("flat_amount", amount, f"monthly.{tier}", cell.value, cell)
+    tier = rules.tier("unemployment_flat", case.district)
+    return rules.value(AMOUNT, "monthly", tier, step="flat_amount")  # type: ignore[no-any-return]
 
 
-def share_of_minimum_wage(case: UnemploymentCase, r: Resolved, t: Trace, amount: InForce) -> Decimal:
+def share_of_minimum_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
     """``share`` × the area's monthly minimum wage, rounded."""
-    tier = _tier(case, r, t, "minimum_wage")
-    wages = r.get("minimum_wage")
-    cell = wages.block.monthly[tier]
-    wage = t.param("minimum_wage", wages, f"monthly.{tier}", cell.value, cell)
-    share = t.param("share", amount, "share", amount.block.share.value, amount.block.share)
-    return _rounded(wage * share, amount.block, r, t, f"{fmt(wage)} × {fmt(share)}")
+    tier = rules.tier("minimum_wage", case.district)
+    wage = rules.value("minimum_wage", "monthly", tier, step="minimum_wage")
+    share = rules.value(AMOUNT, "share", step="share")
+    return rules.rounded(rules.block(AMOUNT), wage * share, "monthly_benefit", f"{fmt(wage)} × {fmt(share)}")
 
 
-def share_of_own_wage(case: UnemploymentCase, r: Resolved, t: Trace, amount: InForce) -> Decimal:
+def share_of_own_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
     """A share of the claimant's own average wage by contribution years, capped at the area's
     minimum wage and floored at a multiple of the local 低保 (江苏省失业保险规定 第23条)."""
     if case.average_monthly_wage is None:
         raise InvalidInputError(
-            f"average_monthly_wage: required in {r.region} on {case.as_of}: the benefit is a share of "
+            f"average_monthly_wage: required in {rules.region} on {case.as_of}: the benefit is a share of "
             "the claimant's average monthly contribution wage over the 12 months before unemployment",
             field="average_monthly_wage")
-    b = amount.block
-    tier = _tier(case, r, t, "minimum_wage")
-    wage = t.computed("average_monthly_wage", "case.average_monthly_wage", case.average_monthly_wage)
+    tier = rules.tier("minimum_wage", case.district)
+    wage = rules.computed("average_monthly_wage", "case.average_monthly_wage", case.average_monthly_wage)
     years = Decimal(case.contribution_months) / TWELVE
-    row = b.shares.row_for(years)
-    upper = "" if row.upper is None else fmt(row.upper)
-    share = t.param("own_wage_share", amount, f"shares[{fmt(row.lower)}-{upper}]", row.value, row)
-    raw = t.computed("share_of_own_wage", f"{fmt(wage)} × {fmt(share)}", wage * share)
-    wages = r.get("minimum_wage")
-    cap = t.param("cap", wages, f"monthly.{tier}", wages.block.monthly[tier].value, wages.block.monthly[tier])
-    lis = r.get("low_income_standard")
-    low = t.param("low_income_standard", lis, "monthly", lis.block.monthly.value, lis.block.monthly)
-    mult = t.param("floor_multiple", amount, "floor_multiple", b.floor_multiple.value, b.floor_multiple)
-    floor = t.computed("floor", f"{fmt(low)} × {fmt(mult)}", low * mult)
+    share = rules.row(AMOUNT, "shares", years, step="own_wage_share")
+    raw = rules.computed("share_of_own_wage", f"{fmt(wage)} × {fmt(share)}", wage * share)
+    cap = rules.value("minimum_wage", "monthly", tier, step="cap")
+    low = rules.value("low_income_standard", "monthly", step="low_income_standard")
+    mult = rules.value(AMOUNT, "floor_multiple", step="floor_multiple")
+    floor = rules.computed("floor", f"{fmt(low)} × {fmt(mult)}", low * mult)
     clamped = max(floor, min(raw, cap))
-    return _rounded(clamped, b, r, t, f"max({fmt(floor)}, min({fmt(raw)}, {fmt(cap)}))")
+    return rules.rounded(rules.block(AMOUNT), clamped, "monthly_benefit",
+                         f"max({fmt(floor)}, min({fmt(raw)}, {fmt(cap)}))")
 
 
-METHODS: dict[str, Callable[[UnemploymentCase, Resolved, Trace, InForce], Decimal]] = {
-    "flat_per_tier": flat_per_tier,
-    "share_of_minimum_wage": share_of_minimum_wage,
-    "share_of_own_wage": share_of_own_wage,
-}
-
-
-def extras(case: UnemploymentCase, r: Resolved, t: Trace, monthly: Decimal) -> list[dict[str, Any]]:
+def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extra, ...]:
     """The sourced extras in force, with an amount only where the source gives one."""
-    found = r.find("unemployment.extras")
+    found = rules.find("unemployment.extras")
     if found is None:
-        return []
+        return ()
     out = []
+    bases = {"monthly_benefit": monthly, "average_monthly_wage": case.average_monthly_wage}
     for item in found.block.items:
-        sources = sorted({r.qualify(item.source or found.block.source, found.file)[0]})
-        t.sources.update(sources)
+        sources = rules.cite(found, item.source)
         amount = None
-        base = {"monthly_benefit": monthly, "average_monthly_wage": case.average_monthly_wage}.get(
-            item.basis or "")
+        base = bases.get(item.basis or "")
         if base is not None and item.multiple is not None:
-            rounding, _ = r.default_rounding()
-            amount = money(round_to(base * item.multiple.value, rounding.unit, rounding.mode))
-        out.append({"id": item.id, "label": shallow(item.label), "amount": amount,
-                    "condition": shallow(item.condition), "sources": sources})
-    return out
+            multiple = rules.read(found, "items", item.id, "multiple", step="extra_multiple")
+            amount = rules.rounded(found, base * multiple, "extra_amount",
+                                   f"{item.id}: {fmt(base)} × {fmt(multiple)}")
+        out.append(Extra(item.id, (item.label.zh, item.label.en), amount,
+                         (item.condition.zh, item.condition.en), sources))
+    return tuple(out)
 
 
-def calculate(case: UnemploymentCase, r: Resolved) -> Outcome:
+def calculate(case: UnemploymentCase, rules: Rules) -> Outcome:
     """Eligibility, months and monthly amount at the rates in force on ``as_of``."""
-    t = Trace(r)
-    reasons = eligibility(case, r, t)
+    reasons = eligibility(case, rules)
     if reasons:
-        amounts = {"monthly_benefit": money(Decimal(0)), "duration_months": 0,
-                   "total_benefit": money(Decimal(0))}
-        return Outcome(False, reasons, amounts, [], t)
-    months = duration(case, r, t)
+        zero = Decimal(0)
+        return Outcome(False, tuple(reasons), {"monthly_benefit": zero, "duration_months": 0,
+                                               "total_benefit": zero})
+    months = duration(case, rules)
     if case.birth_date is not None and case.pension_start_date is None:
-        t.warn(Notice("pension_start_not_derived",
-                      "未根据出生日期推算基本养老金起领时间（规则集未收录法定退休年龄表）；"
-                      "如已知请提供 pension_start_date",
-                      "the pension start is not derived from birth_date (no statutory retirement-age "
-                      "table is in the rulesets); give pension_start_date if it is known"))
+        rules.warn(Notice("pension_start_not_derived",
+                          "未根据出生日期推算基本养老金起领时间（规则集未收录法定退休年龄表）；"
+                          "如已知请提供 pension_start_date",
+                          "the pension start is not derived from birth_date (no statutory retirement-age "
+                          "table is in the rulesets); give pension_start_date if it is known"))
     if case.pension_start_date is not None:  # 社会保险法 第51条: stops when a basic pension starts
         left = months_between(case.as_of, case.pension_start_date)
         if left < months:
-            months = t.computed("duration_months",
-                                f"min({months}, months until pension start {case.pension_start_date} = {left})",
-                                left)
-    amount = r.get("unemployment.amount")
-    monthly = METHODS[amount.block.method](case, r, t, amount)
-    total = t.computed("total_benefit", f"{money(monthly)} × {months}", monthly * months)
-    amounts = {"monthly_benefit": money(monthly), "duration_months": months, "total_benefit": money(total)}
-    return Outcome(True, [], amounts, extras(case, r, t, monthly), t)
+            months = rules.computed(
+                "duration_months", f"min({months}, months until pension start {case.pension_start_date} = {left})",
+                left)
+    method, view = rules.method(AMOUNT)
+    monthly = method(case, view)
+    total = rules.computed("total_benefit", f"{fmt(monthly)} × {months}", monthly * months)
+    amounts: dict[str, Decimal | int | str] = {"monthly_benefit": monthly, "duration_months": months,
+                                               "total_benefit": total}
+    return Outcome(True, (), amounts, extras(case, rules, monthly))
+
+
+BENEFIT = Benefit(
+    id="unemployment",
+    name=("失业保险金", "unemployment benefit"),
+    case_model=UnemploymentCase,
+    amounts=(Amount("monthly_benefit", "月领取金额", "monthly benefit"),
+             Amount("duration_months", "领取月数", "months", kind="count"),
+             Amount("total_benefit", "合计", "total")),
+    reads=("unemployment.eligibility", "unemployment.duration", AMOUNT, "unemployment.extras"),
+    methods={AMOUNT: {"flat_per_tier": flat_per_tier, "share_of_minimum_wage": share_of_minimum_wage,
+                      "share_of_own_wage": share_of_own_wage}},
+    labels={
+        "min_contribution_months": ("最低缴费月数", "minimum months of contributions"),
+        "carried_over_admits": ("有未领完期限者不足一年亦可领取", "carried-over months admit under a year"),
+        "involuntary_required": ("须非因本人意愿中断就业", "loss of work must be involuntary"),
+        "eligible": ("是否符合领取条件", "eligible"),
+        "contribution_years": ("缴费年限", "years of contributions"),
+        "schedule_months": ("按缴费时间确定的领取月数", "months by contribution time"),
+        "max_months": ("最长领取月数", "longest entitlement"),
+        "duration_months": ("领取期限（月）", "months of benefit"),
+        "share": ("失业保险金占最低工资标准的比例", "share of the minimum wage"),
+        "flat_amount": ("失业保险金月标准", "monthly benefit standard"),
+        "own_wage_share": ("按缴费年限确定的比例", "share by years of contributions"),
+        "average_monthly_wage": ("失业前12个月月平均缴费工资", "average monthly contribution wage"),
+        "share_of_own_wage": ("按本人工资计算的金额", "amount from own wage"),
+        "floor_multiple": ("低保倍数（下限）", "floor as a multiple of 低保"),
+        "floor": ("失业保险金下限", "benefit floor"),
+        "cap": ("失业保险金上限（最低工资标准）", "benefit cap (minimum wage)"),
+        "monthly_benefit": ("失业保险金月标准", "monthly benefit"),
+        "total_benefit": ("失业保险金总额", "total benefit"),
+    },
+    calculate=calculate,
+)

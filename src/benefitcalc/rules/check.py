@@ -1,24 +1,32 @@
-"""``rulesets check``: every problem in every file of a tree at once (SPEC §2.10).
+"""``rulesets check``: every problem in every file of a tree at once (SPEC §2.10), and the
+only way to write a MANIFEST.
 
-Beyond what each file's models catch: parents exist and chains end at national without
-cycles, sources resolve and are unique along each chain, every tier an area names exists
-in the table in force over the area's dates, every method's read sub-sections are
-covered where it is in force, and the MANIFEST matches (file, version, file_sha256).
+Beyond what each file's models catch: file names and places, region names unique across
+the tree, parents exist and chains end at national without cycles, sources resolve and
+are unique along each chain, every tier an area names exists in the table in force over
+the area's dates, every method's read sub-sections are covered where it is in force,
+every amount has a rounding, and the MANIFEST matches (file, version, file_sha256). The
+work is linear in the number of blocks: each chain's sub-sections are swept once.
+
+Every problem has a ``kind`` (``errors.ProblemKind``); ``write_manifest`` refuses unless all
+problems are of the kinds a new MANIFEST fixes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InvalidRulesetError, Problem
-from .files import RulesetFile, block_end, iter_values
-from .resolve import DAY, covered_ranges, periods
-from .sections import TIER_TABLES, area_subsection
-from .tree import RulesetTree
+from ..errors import InvalidRulesetError, Problem, ProblemKind, UnknownRegionError
+from . import manifest
+from .files import RulesetFile
+from .resolve import Period, kind_of, periods
+from .sections import area_schemes, area_subsection, is_area
+from .tree import SLUG, RulesetTree
+from .values import iter_values
 
-MANIFEST = "MANIFEST"
 LEVEL_OF_PLACE = {"top": ("national",), "province": ("province",), "below": ("city", "district")}
 
 
@@ -27,49 +35,37 @@ class CheckReport:
     files: list[RulesetFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: set by ``write_manifest``: the MANIFEST written, if any
+    written: Path | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-
-def read_manifest(root: Path) -> dict[str, tuple[str, str]] | None:
-    path = root / MANIFEST
-    if not path.is_file():
-        return None
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, version, sha = line.split("\t")
-            out[name] = (version, sha)
-    return out
-
-
-def manifest_text(files: list[RulesetFile]) -> str:
-    lines = ["# file\tversion\tfile_sha256 — written by `benefitcalc rulesets check --write-manifest`"]
-    lines += [f"{f.name}\t{f.meta.version}\t{f.sha256}" for f in files]
-    return "\n".join(lines) + "\n"
+    @property
+    def blocking(self) -> list[Problem]:
+        """The problems a new MANIFEST cannot fix."""
+        return [p for p in self.problems if p.kind not in ProblemKind.FIXABLE]
 
 
 def check_file(path: Path) -> CheckReport:
     """A lone file: its syntax, shape, sub-sections and block order."""
     report = CheckReport()
     try:
-        f = RulesetFile.load(path, str(path))
+        f = RulesetFile.load(path, path.parent, str(path))
     except InvalidRulesetError as exc:
         report.problems += exc.problems
         return report
     report.files.append(f)
-    report.problems += f.problems()
-    report.notes.append("a single file was checked alone: parents, sources along the chain and "
-                        "areas are checked when its tree is checked")
+    report.notes.append("a single file was checked alone: parents, sources along the chain, areas and "
+                        "the MANIFEST are checked when its tree is checked")
     return report
 
 
-def check_tree(tree: RulesetTree, today: dt.date | None = None) -> CheckReport:
+def check_tree(root: Path, today: dt.date | None = None) -> CheckReport:
     """Every problem of every file; files are always validated in full here."""
     today = today or dt.date.today()
-    tree = RulesetTree(tree.root, trust_manifest=False)
+    tree = RulesetTree(root, seal="")
     report = CheckReport()
     try:
         paths = tree.paths
@@ -77,21 +73,28 @@ def check_tree(tree: RulesetTree, today: dt.date | None = None) -> CheckReport:
         report.problems += exc.problems
         return report
     for path in paths:
+        name = tree.display(path)
         slug = tree.slug_of_path(path)
+        if not SLUG.match(slug) or (path.parent != tree.root and not SLUG.match(path.parent.name)):
+            report.problems.append(Problem(name, "", "a ruleset file's name and folder must be slugs "
+                                                     "(lowercase letters and '-')"))
+            continue
         try:
             f = tree.file(slug)
         except InvalidRulesetError as exc:
             report.problems += exc.problems
             continue
-        except Exception as exc:  # an unknown-region error for a badly named file
-            report.problems.append(Problem(tree._display(path), "", str(exc)))
+        except UnknownRegionError as exc:
+            report.problems.append(Problem(name, "", exc.message))
             continue
+        if f.name != name:
+            continue  # the slug's file is another one (already reported as a duplicate)
         place = "top" if path.parent == tree.root else "province" if path.name == "province.toml" else "below"
         if f.meta.level not in LEVEL_OF_PLACE[place]:
             report.problems.append(Problem(f.name, "meta.level", f"is {f.meta.level!r}, but the file's "
                                            f"place in the tree is for {' or '.join(LEVEL_OF_PLACE[place])}"))
         report.files.append(f)
-        report.problems += f.problems()
+    report.problems += tree.identity_problems(report.files)
     broken = {p.file for p in report.problems}
     chains: dict[str, list[RulesetFile]] = {}
     for f in report.files:
@@ -99,19 +102,25 @@ def check_tree(tree: RulesetTree, today: dt.date | None = None) -> CheckReport:
             chains[f.region] = tree.chain(f.region)
         except InvalidRulesetError as exc:
             report.problems += [p for p in exc.problems if p not in report.problems]
-    for chain in chains.values():
+    parents = {f.meta.extends for f in report.files}
+    for slug, chain in chains.items():
         if any(f.name in broken for f in chain):
             continue  # its own problems are reported; chain checks would only echo them
+        horizon = _horizon(chain, today)
         _check_sources(chain, report)
-        _check_areas(chain, report, today)
-    children = {f.meta.extends for f in report.files}
-    for slug, chain in chains.items():
-        if slug not in children and not any(f.name in broken for f in chain):
-            _check_reads(chain, report, today)
+        _check_areas(chain, report, horizon)
+        if slug not in parents:
+            _check_reads(chain, report, horizon)
     _check_manifest(tree, report)
     # the same problem reached through several chains is reported once
     report.problems = list(dict.fromkeys(report.problems))
     return report
+
+
+def _label(sub: str, block: object) -> str:
+    since = getattr(block, "since", None)
+    prefix = "area" if is_area(sub) else sub
+    return f"{prefix}[since={since}]" if since is not None else f"{prefix}[year={getattr(block, 'year', '?')}]"
 
 
 def _check_sources(chain: list[RulesetFile], report: CheckReport) -> None:
@@ -119,20 +128,18 @@ def _check_sources(chain: list[RulesetFile], report: CheckReport) -> None:
     for sid in f.sources:
         for parent in chain[1:]:
             if sid in parent.sources:
-                report.problems.append(Problem(f.name, f"sources.{sid}",
-                                               f"id also defined in {parent.name}; ids must be "
-                                               "unique along the chain"))
+                report.problems.append(Problem(f.name, f"sources.{sid}", f"id also defined in {parent.name}; "
+                                               "ids must be unique along the chain"))
     known = {sid for g in chain for sid in g.sources}
     for sub in f.subsections:
         for b in f.blocks(sub):
-            label = f"{sub}[since={b.since}]" if hasattr(b, "since") else f"{sub}[year={b.year}]"
+            label = _label(sub, b)
             ids = {("source", b.source)} | {(v.path, v.source) for v in iter_values(b) if v.source != b.source}
             ids |= {(f"items.{i.id}.source", i.source) for i in getattr(b, "items", ()) if i.source}
             for where, sid in sorted(ids):
                 if sid not in known:
                     path = label if where == "source" else f"{label}.{where}"
-                    report.problems.append(Problem(f.name, path,
-                                                   f"unknown source id {sid!r}"))
+                    report.problems.append(Problem(f.name, path, f"unknown source id {sid!r}"))
 
 
 def _horizon(chain: list[RulesetFile], today: dt.date) -> dt.date:
@@ -140,15 +147,31 @@ def _horizon(chain: list[RulesetFile], today: dt.date) -> dt.date:
     return max([today, *latest])
 
 
-def _check_areas(chain: list[RulesetFile], report: CheckReport, today: dt.date) -> None:
+def _overlapping(ps: list[Period], starts: list[dt.date], start: dt.date, end: dt.date) -> list[Period]:
+    """The periods of ``ps`` (sorted, contiguous) that overlap ``start``–``end``, clipped to it."""
+    out = []
+    i = max(bisect_right(starts, start) - 1, 0)
+    while i < len(ps) and ps[i].start <= end:
+        p = ps[i]
+        if p.end >= start:
+            out.append(p._replace(start=max(p.start, start), end=min(p.end, end)))
+        i += 1
+    return out
+
+
+def _check_areas(chain: list[RulesetFile], report: CheckReport, horizon: dt.date) -> None:
     f = chain[0]
-    horizon = _horizon(chain, today)
-    for scheme, (table, column) in TIER_TABLES.items():
-        blocks = f.blocks(area_subsection(scheme))
+    for scheme, (table, column) in area_schemes().items():
+        sub = area_subsection(scheme)
+        blocks = f.blocks(sub)
+        if not blocks:
+            continue
+        ps = periods(chain, table, blocks[0].since, horizon)
+        starts = [p.start for p in ps]
         for i, area in enumerate(blocks):
-            end = block_end(blocks, i) or horizon
+            end = f.end(sub, i) or horizon
             label = f"area[since={area.since}]"
-            for p in periods(chain, table, area.since, end):
+            for p in _overlapping(ps, starts, area.since, end):
                 tiers = getattr(p.source.block, column, None) if p.source else None
                 if tiers is None:
                     report.problems.append(Problem(f.name, label, f"no {scheme} tier table ({table}."
@@ -156,66 +179,109 @@ def _check_areas(chain: list[RulesetFile], report: CheckReport, today: dt.date) 
                     continue
                 for district, d in area.districts.items():
                     if d.tier not in tiers:
+                        assert p.source is not None
                         report.problems.append(Problem(
                             f.name, f"{label}.districts.{district}",
                             f"tier {d.tier!r} is not in {table}.{column} of {p.source.file.name} "
                             f"(since {p.source.block.since}; tiers: {', '.join(tiers)})"))
 
 
-def _check_reads(chain: list[RulesetFile], report: CheckReport, today: dt.date) -> None:
-    """Where a method is in force for a leaf region, what it reads must be covered."""
+def _check_reads(chain: list[RulesetFile], report: CheckReport, horizon: dt.date) -> None:
+    """Where a block is in force for a leaf region, what its method reads must be covered,
+    and an amount it rounds must have a rounding."""
     region = chain[0].region
-    horizon = _horizon(chain, today)
-    subs = {s for g in chain for s in g.subsections}
-    for sub in sorted(subs):
-        spans = covered_ranges(chain, sub)
-        if not spans:
+    defaults = any(g.defaults is not None for g in chain)
+    subs = sorted({s for g in chain for s in g.subsections})
+    read_cache: dict[str, tuple[list[Period], list[dt.date]]] = {}
+    for sub in subs:
+        if kind_of(sub) == "yearly":
+            blocks = [(g, b) for g in chain for b in g.blocks(sub)]
+            for g, b in blocks:
+                _check_rounding(g, sub, b, region, defaults, report)
             continue
-        for p in periods(chain, sub, spans[0][0], horizon):
-            if p.source and "round" in type(p.source.block).model_fields and p.source.block.round is None \
-                    and all(g.defaults is None for g in chain):
-                report.problems.append(Problem(
-                    p.source.file.name, f"{sub}[since={p.source.block.since}].round",
-                    f"gives no rounding and no file of {region}'s chain has a [defaults] round"))
-            reads = getattr(p.source.block, "READS", ()) if p.source else ()
-            for read in reads:
-                cover = [q for q in periods(chain, read, p.start, p.end) if q.status != "missing"]
-                where = f"{sub}[since={p.source.block.since}]"
-                if not cover:
-                    report.problems.append(Problem(
-                        p.source.file.name, f"{where}.method",
-                        f"{p.source.block.method} reads {read}, which {region} does not cover "
-                        f"from {p.start} to {p.end}"))
-                else:
-                    gaps = [q for q in periods(chain, read, p.start, p.end) if q.status == "missing"]
-                    for q in gaps:
-                        report.notes.append(f"{region}: {sub} ({p.source.block.method}) reads {read}, "
-                                            f"not covered from {q.start} to {q.end} (a known gap)")
+        first = min((b.since for g in chain for b in g.blocks(sub)), default=None)
+        if first is None:
+            continue
+        for p in periods(chain, sub, first, horizon):
+            for found in p.found:
+                block = found.block
+                _check_rounding(found.file, sub, block, region, defaults, report)
+                for read in getattr(block, "READS", ()):
+                    if read not in read_cache:
+                        rps = periods(chain, read, first, horizon)
+                        read_cache[read] = (rps, [q.start for q in rps])
+                    rps, starts = read_cache[read]
+                    cover = _overlapping(rps, starts, p.start, p.end)
+                    where = _label(sub, block)
+                    method = getattr(block, "method", "this block")
+                    if all(q.status in ("missing", "unused") for q in cover):
+                        report.problems.append(Problem(found.file.name, f"{where}.method",
+                                                       f"{method} reads {read}, which {region} does not cover "
+                                                       f"from {p.start} to {p.end}"))
+                    else:
+                        for q in cover:
+                            if q.status == "missing":
+                                report.notes.append(f"{region}: {sub} ({method}) reads {read}, "
+                                                    f"not covered from {q.start} to {q.end} (a known gap)")
+
+
+def _check_rounding(file: RulesetFile, sub: str, block: object, region: str, defaults: bool,
+                    report: CheckReport) -> None:
+    if "round" in type(block).model_fields and block.round is None and not defaults:  # type: ignore[attr-defined]
+        report.problems.append(Problem(file.name, f"{_label(sub, block)}.round",
+                                       f"gives no rounding and no file of {region}'s chain has a [defaults] round"))
 
 
 def _check_manifest(tree: RulesetTree, report: CheckReport) -> None:
-    manifest = read_manifest(tree.root)
-    if manifest is None:
-        report.notes.append(f"no {MANIFEST} in {tree.root}: versions and hashes not compared")
+    m = tree.manifest()
+    if m.sha256 is None and all(p.kind == ProblemKind.MANIFEST_MISSING for p in m.problems):
+        report.notes.append(f"no {manifest.NAME} in {tree.root}: versions and hashes not compared "
+                            "(`benefitcalc rulesets check --write-manifest` writes one)")
         return
-    fix = "run `benefitcalc rulesets check --write-manifest` after bumping the version"
+    report.problems += m.problems
+    fix = "run `benefitcalc rulesets check --write-manifest`"
     names = set()
     for f in report.files:
         names.add(f.name)
-        entry = manifest.get(f.name)
+        entry = m.entries.get(f.name)
         if entry is None:
-            report.problems.append(Problem(MANIFEST, f.name, f"no entry for this file; {fix}"))
-        elif entry[1] != f.sha256:
-            if entry[0] == f.meta.version:
-                report.problems.append(Problem(f.name, "meta.version", f"the file changed but its "
-                                               f"version is still {entry[0]!r}: bump meta.version, then run "
-                                               "`benefitcalc rulesets check --write-manifest`"))
+            if not m.problems:
+                report.problems.append(Problem(manifest.NAME, f.name, f"no entry for this file; {fix}",
+                                               ProblemKind.MANIFEST_MISSING))
+        elif entry.file_sha256 != f.file_sha256:
+            if entry.version == f.meta.version:
+                report.problems.append(Problem(f.name, "meta.version", f"the file changed but its version is "
+                                               f"still {entry.version!r}: bump meta.version, then {fix}",
+                                               ProblemKind.VERSION_NOT_BUMPED))
             else:
-                report.problems.append(Problem(MANIFEST, f.name, f"records version {entry[0]!r}; "
-                                               f"the file is now {f.meta.version!r}: {fix}"))
-    for name in sorted(set(manifest) - names):
+                report.problems.append(Problem(manifest.NAME, f.name, f"records version {entry.version!r}; "
+                                               f"the file is now {f.meta.version!r}: {fix}",
+                                               ProblemKind.MANIFEST_STALE))
+        elif entry.version != f.meta.version:
+            report.problems.append(Problem(manifest.NAME, f.name, f"records version {entry.version!r}; the file "
+                                           f"is now {f.meta.version!r} with the same content: {fix}",
+                                           ProblemKind.MANIFEST_STALE))
+        elif entry.bytes_sha256 != f.bytes_sha256:
+            report.problems.append(Problem(manifest.NAME, f.name, "the file's text changed (comments or layout) "
+                                           f"but not its content: {fix} to record it",
+                                           ProblemKind.MANIFEST_STALE))
+    for name in sorted(set(m.entries) - names):
         if not (tree.root / name).is_file():
-            report.problems.append(Problem(MANIFEST, name, "lists a file that does not exist"))
+            report.problems.append(Problem(manifest.NAME, name, "lists a file that does not exist",
+                                           ProblemKind.MANIFEST_EXTRA))
 
 
-__all__ = ["CheckReport", "check_file", "check_tree", "manifest_text", "read_manifest", "DAY"]
+def write_manifest(root: Path, today: dt.date | None = None) -> CheckReport:
+    """Check the whole tree; when every problem is one a new MANIFEST fixes, write it
+    atomically from the validated files and report the tree as it now stands."""
+    if not root.is_dir():
+        raise InvalidRulesetError([Problem(str(root), "", "--write-manifest writes the MANIFEST of a whole "
+                                                          "rulesets tree: give its directory")])
+    report = check_tree(root, today)
+    if report.blocking or not report.files:
+        return report
+    lines = [manifest.Line(f.name, f.meta.version, f.file_sha256, f.bytes_sha256) for f in report.files]
+    written = manifest.write(root, lines)
+    after = check_tree(root, today)
+    after.written = written
+    return after

@@ -1,36 +1,42 @@
-"""One ruleset file: read, checked for shape, its sub-sections validated on first use."""
+"""One ruleset file: read, validated (or, for the sealed shipped tree, constructed), its
+blocks ordered, and its hashes.
+
+Two ways in, giving the same models (``construct.py`` says why):
+- ``validated``: every part of the file is checked by the pydantic models and every
+  problem is reported at once. Used for any tree a user points at, and by ``rulesets check``.
+- ``trusted``: a file of the shipped package tree whose bytes are listed in the sealed
+  MANIFEST; its sub-sections are built on first use without pydantic's schema build.
+
+``file_sha256`` is the sha256 of the validated file as canonical JSON (SPEC §2.8): every
+field of every model, defaults included, sorted keys, ISO dates, Decimals in fixed point.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from decimal import Decimal
+from bisect import bisect_right
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidRulesetError, Problem
-from ..record import Record
-from .io import read_toml, sha256_of
-from .schema import (
-    AreaBlock,
-    Block,
-    BracketRow,
-    Brackets,
-    DatedBlock,
-    Defaults,
-    DistrictTier,
-    Meta,
-    Param,
-    Provenance,
-    Source,
-    YearlyBlock,
-    worst,
-)
-from .sections import AREA, SUBSECTIONS, area_subsection
+from .io import canonical_json, decode_toml, read_bytes, sha256_bytes, sha256_text
+from .schema import Block, Defaults, Meta, Source, data_of
+from .sections import AREA, Subsection, area_schemes, area_subsection, group, is_area, subsection
 
-_BLOCK_FIELDS = frozenset(DatedBlock.model_fields) | frozenset(YearlyBlock.model_fields)
+DAY = dt.timedelta(days=1)
+_TOP = ("meta", "sources", "defaults")
+
+
+def block_label(block: dict[str, Any] | BaseModel, index: int) -> str:
+    get: Callable[[str], Any] = block.get if isinstance(block, dict) else (lambda k: getattr(block, k, None))
+    if get("since") is not None:
+        return f"since={get('since')}"
+    if get("year") is not None:
+        return f"year={get('year')}"
+    return f"#{index + 1}"
 
 
 def _loc_path(prefix: str, loc: tuple[Any, ...], raw: list[Any]) -> str:
@@ -47,16 +53,7 @@ def _loc_path(prefix: str, loc: tuple[Any, ...], raw: list[Any]) -> str:
     return path
 
 
-def block_label(block: dict[str, Any] | BaseModel, index: int) -> str:
-    get = block.get if isinstance(block, dict) else (lambda k: getattr(block, k, None))
-    if get("since") is not None:
-        return f"since={get('since')}"
-    if get("year") is not None:
-        return f"year={get('year')}"
-    return f"#{index + 1}"
-
-
-def _problems(file: str, prefix: str, exc: ValidationError, raw: Any) -> list[Problem]:
+def problems_of(file: str, prefix: str, exc: ValidationError, raw: Any) -> list[Problem]:
     out = []
     for err in exc.errors(include_url=False, include_input=False):
         loc = tuple(err["loc"])
@@ -71,51 +68,78 @@ def _problems(file: str, prefix: str, exc: ValidationError, raw: Any) -> list[Pr
     return out
 
 
-class ValueRecord(Record):
-    """One parameter of a block, flattened for display, coverage and warnings: path,
-    value, source (unqualified: the value's own or its block's), confidence, note."""
-
-    __slots__ = ("path", "value", "source", "confidence", "note")
-
-
 class RulesetFile:
-    """A ruleset file whose meta and sources are valid; sub-sections validate lazily."""
+    """A ruleset file: meta, sources, defaults and its blocks by sub-section."""
 
-    def __init__(self, path: Path, name: str, doc: dict[str, Any], meta: Meta,
-                 sources: dict[str, Source], raw: dict[str, list[Any]], sha256: str,
-                 trusted: bool = False) -> None:
-        self.path, self.name, self.doc = path, name, doc
-        self.meta, self.sources, self.raw = meta, sources, raw
-        self.sha256 = sha256
-        #: validated before (its hash is in the MANIFEST): models are built without re-validation
-        self.trusted = trusted
+    def __init__(self, path: Path, name: str, meta: Meta, sources: dict[str, Source],
+                 defaults: Defaults | None, raw: dict[str, list[Any]], bytes_sha256: str) -> None:
+        self.path, self.name = path, name
+        self.meta, self.sources, self.defaults = meta, sources, defaults
+        #: the TOML data of each sub-section's blocks (``area.<scheme>`` split out)
+        self.raw = raw
+        self.bytes_sha256 = bytes_sha256
+        self.file_sha256 = ""
+        #: built without validation from a sealed MANIFEST entry (see the module docstring)
+        self.trusted = False
         self._blocks: dict[str, tuple[Any, ...]] = {}
-        self._raw_of: dict[int, dict[str, Any]] = {}
-        self.defaults: Defaults | None = None
+        self._starts: dict[str, list[dt.date]] = {}
+        self._texts: dict[tuple[str, int], str] = {}
 
     @property
     def region(self) -> str:
         return self.meta.region
 
-    @classmethod
-    def load(cls, path: Path, name: str, known_sha256: str | None = None) -> RulesetFile:
-        return cls.from_document(read_toml(path, name), path, name, known_sha256)
+    @property
+    def sha256(self) -> str:
+        return self.file_sha256
+
+    # -- loading ----------------------------------------------------------------------
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any], path: Path, name: str,
-                      known_sha256: str | None = None) -> RulesetFile:
-        """Validate a parsed file; ``known_sha256`` (its MANIFEST entry) skips re-validation
-        when the file still hashes to it."""
-        sha = sha256_of(doc)
-        trusted = known_sha256 == sha
-        if trusted:
-            return cls._trusted(doc, path, name, sha)
+    def load(cls, path: Path, root: Path, name: str, sealed: tuple[str, str] | None = None) -> RulesetFile:
+        """Read and validate a file inside ``root``. ``sealed`` = (bytes_sha256,
+        file_sha256) from a sealed MANIFEST: when the bytes match, the file is trusted."""
+        raw = read_bytes(path, root, name)
+        digest = sha256_bytes(raw)
+        doc = decode_toml(raw, name)
+        if sealed is not None and sealed[0] == digest:
+            try:
+                return cls._trusted(doc, path, name, digest, sealed[1])
+            except Exception:  # noqa: BLE001 - anything unexpected: validate in full instead
+                pass
+        return cls.from_document(doc, path, name, digest)
+
+    @classmethod
+    def _trusted(cls, doc: dict[str, Any], path: Path, name: str, digest: str, file_sha256: str) -> RulesetFile:
+        from .construct import construct
+
+        sources = {k: construct(Source, v) for k, v in doc.get("sources", {}).items()}
+        defaults = construct(Defaults, doc["defaults"]) if "defaults" in doc else None
+        raw: dict[str, list[Any]] = {}
+        for key, value in doc.items():
+            if key in _TOP:
+                continue
+            if key == "area":
+                for b in value:
+                    raw.setdefault(area_subsection(b["scheme"]), []).append(b)
+            elif isinstance(value, dict):
+                for sub, blocks in value.items():
+                    raw[f"{key}.{sub}"] = blocks
+            else:
+                raw[key] = value
+        f = cls(path, name, construct(Meta, doc["meta"]), sources, defaults, raw, digest)
+        f.trusted, f.file_sha256 = True, file_sha256
+        return f
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any], path: Path, name: str, digest: str = "") -> RulesetFile:
+        """Validate a parsed file in full; every problem is reported at once."""
         problems: list[Problem] = []
         meta = None
         try:
             meta = Meta.model_validate(doc.get("meta", {}))
         except ValidationError as exc:
-            problems += _problems(name, "meta", exc, None)
+            problems += problems_of(name, "meta", exc, None)
         sources: dict[str, Source] = {}
         raw_sources = doc.get("sources", {})
         if not isinstance(raw_sources, dict):
@@ -125,125 +149,106 @@ class RulesetFile:
             try:
                 sources[sid] = Source.model_validate(value)
             except ValidationError as exc:
-                problems += _problems(name, f"sources.{sid}", exc, None)
+                problems += problems_of(name, f"sources.{sid}", exc, None)
         defaults = None
         if "defaults" in doc:
             try:
                 defaults = Defaults.model_validate(doc["defaults"])
             except ValidationError as exc:
-                problems += _problems(name, "defaults", exc, None)
-        raw, shape = cls._split(doc)
-        problems += [Problem(name, path, msg) for path, msg in shape]
+                problems += problems_of(name, "defaults", exc, None)
+        raw, shape = _split(doc)
+        problems += [Problem(name, p, msg) for p, msg in shape]
+        f = cls(path, name, meta, sources, defaults, raw, digest)  # type: ignore[arg-type]
+        for sub in raw:
+            try:
+                f.blocks(sub)
+            except InvalidRulesetError as exc:
+                problems += exc.problems
         if problems or meta is None:
             raise InvalidRulesetError(problems)
-        f = cls(path, name, doc, meta, sources, raw, sha)
-        f.defaults = defaults
+        f.file_sha256 = sha256_text(f.canonical())
         return f
 
-    @classmethod
-    def _trusted(cls, doc: dict[str, Any], path: Path, name: str, sha: str) -> RulesetFile:
-        from .construct import construct
-
-        sources = {k: construct(Source, v) for k, v in doc.get("sources", {}).items()}
-        raw, _ = cls._split(doc)
-        f = cls(path, name, doc, construct(Meta, doc["meta"]), sources, raw, sha, trusted=True)
-        if "defaults" in doc:
-            f.defaults = construct(Defaults, doc["defaults"])
-        return f
-
-    @staticmethod
-    def _split(doc: dict[str, Any]) -> tuple[dict[str, list[Any]], list[tuple[str, str]]]:
-        """Sort the top-level keys into sub-sections; report keys that are none."""
-        raw: dict[str, list[Any]] = {}
-        shape: list[tuple[str, str]] = []
-        groups = {name.split(".")[0] for name in SUBSECTIONS if "." in name}
-
-        def take(name: str, value: Any) -> None:
-            if isinstance(value, list) and all(isinstance(b, dict) for b in value):
-                raw[name] = value
-            else:
-                shape.append((name, f"must be an array of tables ([[{name}]])"))
-
-        for key, value in doc.items():
-            if key in ("meta", "sources", "defaults"):
-                continue
-            if key == "area" or key in SUBSECTIONS:
-                take(key, value)
-            elif key in groups and isinstance(value, dict):
-                for sub, blocks in value.items():
-                    name = f"{key}.{sub}"
-                    if name in SUBSECTIONS:
-                        take(name, blocks)
-                    else:
-                        known = sorted(n for n in SUBSECTIONS if n.startswith(key + "."))
-                        shape.append((name, f"unknown sub-section (known: {', '.join(known)})"))
-            else:
-                shape.append((key, "unknown section"))
-        return raw, shape
-
-    # -- sub-sections ---------------------------------------------------------------
+    # -- blocks ------------------------------------------------------------------------
 
     @property
     def subsections(self) -> list[str]:
-        names = [n for n in self.raw if n != "area"]
-        if "area" in self.raw:
-            names += sorted({area_subsection(b.get("scheme", "?")) for b in self.raw["area"]})
-        return names
+        return list(self.raw)
 
-    def blocks(self, subsection: str) -> tuple[Any, ...]:
-        """The validated blocks of a sub-section, in date or year order (empty if none)."""
-        if subsection not in self._blocks:
-            if subsection == "area" or subsection.startswith("area."):
-                areas = self._validated("area", AREA)
-                self._blocks["area"] = areas
-                for name in {area_subsection(b.scheme) for b in areas}:
-                    self._blocks[name] = tuple(b for b in areas if area_subsection(b.scheme) == name)
-                self._blocks.setdefault(subsection, ())
-            elif subsection in self.raw:
-                self._blocks[subsection] = self._validated(subsection, SUBSECTIONS[subsection])
-            else:
-                self._blocks[subsection] = ()
-        return self._blocks[subsection]
+    def spec(self, name: str) -> Subsection:
+        found = AREA if is_area(name) else subsection(name)
+        if found is None:  # only a validated file can hold a name; code asking for one is checked above
+            raise InvalidRulesetError([Problem(self.name, name, "unknown sub-section")])
+        return found
 
-    def _validated(self, name: str, spec: Any) -> tuple[Any, ...]:
-        raw = self.raw.get(name, [])
+    def blocks(self, name: str) -> tuple[Any, ...]:
+        """The blocks of a sub-section in date or year order (empty if none)."""
+        if name not in self._blocks:
+            raw = self.raw.get(name)
+            self._blocks[name] = () if raw is None else self._build(name, raw)
+        return self._blocks[name]
+
+    def _build(self, name: str, raw: list[Any]) -> tuple[Any, ...]:
+        spec = self.spec(name)
+        prefix = "area" if is_area(name) else name
         if self.trusted:
             from .construct import construct
 
             blocks = [construct(spec.model, b) for b in raw]
         else:
             try:
-                blocks = spec.adapter.validate_python(raw)
+                blocks = list(spec.adapter.validate_python(raw))
             except ValidationError as exc:
-                raise InvalidRulesetError(_problems(self.name, name, exc, raw)) from None
-        for block, data in zip(blocks, raw, strict=True):
-            self._raw_of[id(block)] = data
-        if spec.yearly:
-            blocks.sort(key=lambda b: (b.year, b.series))
-            seen: set[tuple[int, str]] = set()
-            for b in blocks:
-                if (b.year, b.series) in seen:
-                    raise InvalidRulesetError([Problem(self.name, f"{name}[year={b.year}]",
-                                                       "two blocks for the same year")])
-                seen.add((b.year, b.series))
-            return tuple(blocks)
-        groups: dict[str, list[Any]] = {}
-        for b in blocks:
-            groups.setdefault(getattr(b, "scheme", "") if name == "area" else "", []).append(b)
-        problems = []
-        for group in groups.values():
-            group.sort(key=lambda b: b.since)
-            for a, b in zip(group, group[1:], strict=False):
-                where = f"{name}[since={b.since}]"
-                if a.since == b.since:
-                    problems.append(Problem(self.name, where, "two blocks start on the same day"))
-                elif a.until is not None and a.until >= b.since:
-                    problems.append(Problem(self.name, f"{name}[since={a.since}].until",
-                                            f"until {a.until} is on or after the next block's "
-                                            f"since {b.since}: overlapping blocks"))
-        if problems:
-            raise InvalidRulesetError(problems)
-        return tuple(sorted(blocks, key=lambda b: b.since))
+                raise InvalidRulesetError(problems_of(self.name, prefix, exc, raw)) from None
+        return order_blocks(self.name, prefix, spec, blocks)
+
+    def starts(self, name: str) -> list[dt.date]:
+        if name not in self._starts:
+            self._starts[name] = [b.since for b in self.blocks(name)]
+        return self._starts[name]
+
+    def end(self, name: str, i: int) -> dt.date | None:
+        """Last day block i is in force: its ``until``, else the day before the next ``since``."""
+        blocks = self.blocks(name)
+        block = blocks[i]
+        if block.until is not None:
+            return block.until  # type: ignore[no-any-return]
+        if i + 1 < len(blocks):
+            return blocks[i + 1].since - DAY  # type: ignore[no-any-return]
+        return None
+
+    def in_force(self, name: str, on: dt.date) -> int | None:
+        """Index of the dated block in force on a date, or None (a binary search)."""
+        i = bisect_right(self.starts(name), on) - 1
+        if i < 0:
+            return None
+        end = self.end(name, i)
+        return i if end is None or on <= end else None
+
+    def of_year(self, name: str, year: int, series: str | None = None) -> int | None:
+        for i, b in enumerate(self.blocks(name)):
+            if b.year == year and (series is None or b.series == series):
+                return i
+        return None
+
+    # -- hashes ------------------------------------------------------------------------
+
+    def block_text(self, name: str, i: int) -> str:
+        """The canonical JSON of one validated block (what ``resolved_sha256`` hashes)."""
+        key = (name, i)
+        if key not in self._texts:
+            self._texts[key] = canonical_json(data_of(self.blocks(name)[i]))
+        return self._texts[key]
+
+    def defaults_text(self) -> str:
+        return canonical_json(data_of(self.defaults)) if self.defaults is not None else "null"
+
+    def canonical(self) -> str:
+        """The whole validated file as canonical JSON."""
+        data = {"meta": data_of(self.meta), "sources": data_of(self.sources),
+                "defaults": None if self.defaults is None else data_of(self.defaults),
+                "blocks": {name: [data_of(b) for b in self.blocks(name)] for name in sorted(self.raw)}}
+        return canonical_json(data)
 
     def document(self) -> dict[str, Any]:
         """The validated file as TOML-ready data in its shortest form (for writing back)."""
@@ -254,6 +259,9 @@ class RulesetFile:
             doc["sources"] = {k: _short(v.model_dump(exclude_defaults=True)) for k, v in self.sources.items()}
         for name in self.raw:
             blocks = [_short(b.model_dump(by_alias=True, exclude_defaults=True)) for b in self.blocks(name)]
+            if is_area(name):
+                doc.setdefault("area", []).extend(blocks)
+                continue
             head, _, tail = name.partition(".")
             if tail:
                 doc.setdefault(head, {})[tail] = blocks
@@ -261,20 +269,69 @@ class RulesetFile:
                 doc[name] = blocks
         return doc
 
-    def raw_of(self, block: Any) -> dict[str, Any]:
-        """The TOML data a validated block was made from."""
-        return self._raw_of[id(block)]
 
-    def problems(self) -> list[Problem]:
-        """Validate every sub-section; every problem, not just the first."""
-        out: list[Problem] = []
-        names = list(self.raw)
-        for name in names:
-            try:
-                self.blocks(name)
-            except InvalidRulesetError as exc:
-                out += exc.problems
-        return out
+def _split(doc: dict[str, Any]) -> tuple[dict[str, list[Any]], list[tuple[str, str]]]:
+    """Sort the top-level keys into sub-sections; report keys that are none."""
+    raw: dict[str, list[Any]] = {}
+    shape: list[tuple[str, str]] = []
+    common = group("")
+    shared = common.subsections if common else {}
+
+    def blocks_of(name: str, value: Any) -> list[Any] | None:
+        if isinstance(value, list) and all(isinstance(b, dict) for b in value):
+            return value
+        shape.append((name, f"must be an array of tables ([[{name}]])"))
+        return None
+
+    for key, value in doc.items():
+        if key in _TOP:
+            continue
+        if key == "area":
+            areas = blocks_of(key, value)
+            schemes = area_schemes()
+            for i, b in enumerate(areas or []):
+                scheme = b.get("scheme")
+                if scheme not in schemes:
+                    shape.append((f"area[{block_label(b, i)}].scheme",
+                                  f"{scheme!r} is not an area scheme (known: {', '.join(sorted(schemes))})"))
+                    continue
+                raw.setdefault(area_subsection(scheme), []).append(b)
+        elif key in shared:
+            if (blocks := blocks_of(key, value)) is not None:
+                raw[key] = blocks
+        elif (g := group(key)) is not None and key != "" and isinstance(value, dict):
+            for sub, sub_blocks in value.items():
+                name = f"{key}.{sub}"
+                if name not in g.subsections:
+                    shape.append((name, f"unknown sub-section (known: {', '.join(sorted(g.subsections))})"))
+                elif (blocks := blocks_of(name, sub_blocks)) is not None:
+                    raw[name] = blocks
+        else:
+            shape.append((key, "unknown section"))
+    return raw, shape
+
+
+def order_blocks(file: str, prefix: str, spec: Subsection, blocks: list[Any]) -> tuple[Any, ...]:
+    """Blocks sorted by year or date; two blocks for one year or day, or overlapping
+    blocks, are problems."""
+    problems = []
+    if spec.yearly:
+        blocks.sort(key=lambda b: (b.year, b.series))
+        for a, b in zip(blocks, blocks[1:], strict=False):
+            if (a.year, a.series) == (b.year, b.series):
+                problems.append(Problem(file, f"{prefix}[year={b.year}]", "two blocks for the same year"))
+    else:
+        blocks.sort(key=lambda b: b.since)
+        for a, b in zip(blocks, blocks[1:], strict=False):
+            if a.since == b.since:
+                problems.append(Problem(file, f"{prefix}[since={b.since}]", "two blocks start on the same day"))
+            elif a.until is not None and a.until >= b.since:
+                problems.append(Problem(file, f"{prefix}[since={a.since}].until",
+                                        f"until {a.until} is on or after the next block's since {b.since}: "
+                                        "overlapping blocks"))
+    if problems:
+        raise InvalidRulesetError(problems)
+    return tuple(blocks)
 
 
 def _short(value: Any) -> Any:
@@ -288,58 +345,4 @@ def _short(value: Any) -> Any:
     return value
 
 
-def block_end(blocks: tuple[DatedBlock, ...], i: int) -> dt.date | None:
-    """Last day block i is in force: its ``until``, else the day before the next ``since``."""
-    block = blocks[i]
-    if block.until is not None:
-        return block.until
-    if i + 1 < len(blocks):
-        return blocks[i + 1].since - dt.timedelta(days=1)
-    return None
-
-
-def in_force(blocks: tuple[DatedBlock, ...], on: dt.date) -> int | None:
-    """Index of the block in force on a date, or None."""
-    for i in range(len(blocks) - 1, -1, -1):
-        if blocks[i].since <= on:
-            end = block_end(blocks, i)
-            return i if end is None or on <= end else None
-    return None
-
-
-def iter_values(block: Block) -> Iterator[ValueRecord]:
-    """Every parameter of a block with its effective source and confidence."""
-    yield from _walk(block, "", block)
-
-
-def _record(path: str, value: Decimal | str, prov: Provenance, block: Block) -> ValueRecord:
-    return ValueRecord(path, value, prov.source or block.source,
-                       worst(prov.confidence, block.confidence), prov.note or
-                       (block.note if block.confidence != "confirmed" else ""))
-
-
-def _walk(node: Any, path: str, block: Block) -> Iterator[ValueRecord]:
-    if isinstance(node, Param):
-        yield _record(path, node.value, node, block)
-    elif isinstance(node, DistrictTier):
-        yield _record(path, node.tier, node, block)
-    elif isinstance(node, Brackets):
-        for row in node.rows:
-            yield from _walk(row, f"{path}[{row.lower}-{'' if row.upper is None else row.upper}]",
-                             block)
-    elif isinstance(node, BracketRow):
-        yield _record(path, node.value, node, block)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _walk(value, f"{path}.{key}" if path else key, block)
-    elif isinstance(node, tuple):
-        for i, value in enumerate(node):
-            key = getattr(value, "id", i)
-            yield from _walk(value, f"{path}.{key}", block)
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            if node is block and name in _BLOCK_FIELDS:
-                continue
-            if isinstance(node, AreaBlock) and name in ("core", "unsourced"):
-                continue
-            yield from _walk(getattr(node, name), f"{path}.{name}" if path else name, block)
+__all__ = ["Block", "DAY", "RulesetFile", "block_label", "order_blocks", "problems_of"]

@@ -1,34 +1,44 @@
 """Resolution (SPEC §2.2): region → parent → … → national, date by date, per sub-section.
 
-``resolve(tree, region, date)`` gives a ``Resolved``: for each sub-section the block in
-force at the nearest level, or nothing (uncovered, never guessed). ``coverage`` walks the
-same rule over a window of dates.
+``resolve(tree, region, date)`` gives a ``Resolved``: for each dated sub-section the block
+in force at the nearest level, or nothing (uncovered, never guessed); for a yearly one the
+block *of* a year; for an additive one the block in force at every level (README,
+"Additive layering"). ``timeline`` walks the same rule over a window of dates in one
+linear sweep, for coverage and ``rulesets check``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import InvalidInputError, InvalidRulesetError, NoRulesetInForceError, Problem
-from ..explain import Notice
-from ..record import Record
-from .files import RulesetFile, block_end, in_force, iter_values
-from .io import sha256_of
-from .schema import DistrictTier, Source
-from .sections import SUBSECTIONS, area_subsection, is_area
+from ..explain import BlockRef
+from ..notices import Notice, worst
+from .files import DAY, RulesetFile
+from .io import sha256_text
+from .schema import LAST_DAY, DistrictTier, Rounding, Source
+from .sections import area_subsection, is_area, require
 from .tree import RulesetTree
+from .values import iter_values
 
-DAY = dt.timedelta(days=1)
 
+class InForce(NamedTuple):
+    """A block a sub-section resolved to: the ``file`` it lives in, its ``position`` among
+    the sub-section's blocks there, and the last day it is in force (``end``, None if open
+    or yearly)."""
 
-class InForce(Record):
-    """The block a sub-section resolved to (``subsection``, ``block``), the ``file`` it
-    lives in and the last day it is in force (``end``, None if open)."""
+    subsection: str
+    file: RulesetFile
+    position: int
+    end: dt.date | None = None
 
-    __slots__ = ("subsection", "block", "file", "end")
-    DEFAULTS = {"end": None}
+    @property
+    def block(self) -> Any:
+        return self.file.blocks(self.subsection)[self.position]
 
     @property
     def region(self) -> str:
@@ -38,18 +48,28 @@ class InForce(Record):
     def level(self) -> str:
         return self.file.meta.level
 
-    def block_ref(self) -> dict[str, Any]:
-        key = "year" if hasattr(self.block, "year") else "since"
-        return {"region": self.region, "section": self.subsection, key: getattr(self.block, key)}
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """Which block this is, for caches and hashes: (file, sub-section, index)."""
+        return self.file.name, self.subsection, self.position
+
+    def ref(self) -> BlockRef:
+        block = self.block
+        if hasattr(block, "year"):
+            return BlockRef(self.region, self.subsection, year=block.year)
+        return BlockRef(self.region, self.subsection, since=block.since)
+
+    @property
+    def text(self) -> str:
+        return self.file.block_text(self.subsection, self.position)
 
 
 def fmt_ranges(ranges: list[tuple[dt.date, dt.date | None]]) -> str:
     return ", ".join(f"{a} – {b or 'open'}" for a, b in ranges) or "none"
 
 
-def order_subsections(names: set[str]) -> list[str]:
-    known = list(SUBSECTIONS)
-    return sorted(names, key=lambda n: (is_area(n), known.index(n) if n in known else 99, n))
+def kind_of(subsection: str) -> str:
+    return "dated" if is_area(subsection) else require(subsection).kind
 
 
 class Resolved:
@@ -59,6 +79,7 @@ class Resolved:
         self.chain = chain
         self.as_of = as_of
         self._found: dict[str, InForce | None] = {}
+        self._qualified: dict[tuple[str, str], tuple[str, Source]] = {}
 
     @property
     def region(self) -> str:
@@ -66,87 +87,113 @@ class Resolved:
 
     @cached_property
     def subsections(self) -> list[str]:
-        return order_subsections({s for f in self.chain for s in f.subsections})
+        names = {s for f in self.chain for s in f.subsections}
+        return sorted(names, key=lambda n: (is_area(n), n))
 
     def find(self, subsection: str) -> InForce | None:
-        """The block in force, from the region up to national; None where none is."""
+        """The dated block in force, from the region up to national; None where none is."""
         if subsection not in self._found:
-            self._found[subsection] = None
+            found = None
             for f in self.chain:
-                blocks = f.blocks(subsection)
-                i = in_force(blocks, self.as_of)
+                i = f.in_force(subsection, self.as_of)
                 if i is not None:
-                    self._found[subsection] = InForce(subsection, blocks[i], f, block_end(blocks, i))
+                    found = InForce(subsection, f, i, f.end(subsection, i))
                     break
+            self._found[subsection] = found
         return self._found[subsection]
 
+    def missing(self, subsection: str) -> NoRulesetInForceError:
+        covered = covered_ranges(self.chain, subsection)
+        return NoRulesetInForceError(
+            f"no ruleset in force for {self.region}: {subsection} on {self.as_of} "
+            f"(covered: {fmt_ranges(covered)})",
+            {"region": self.region, "subsection": subsection, "date": self.as_of.isoformat(),
+             "covered": [[a.isoformat(), b.isoformat() if b else None] for a, b in covered]})
+
     def get(self, subsection: str) -> InForce:
-        """The block in force, or ``no_ruleset_in_force`` naming region, date and coverage."""
+        """The dated block in force, or ``no_ruleset_in_force`` naming region, date and coverage."""
         found = self.find(subsection)
         if found is None:
-            covered = covered_ranges(self.chain, subsection)
-            raise NoRulesetInForceError(
-                f"no ruleset in force for {self.region}: {subsection} on {self.as_of} "
-                f"(covered: {fmt_ranges(covered)})",
-                {"region": self.region, "subsection": subsection, "date": self.as_of.isoformat(),
-                 "covered": [[a.isoformat(), b.isoformat() if b else None] for a, b in covered]})
+            raise self.missing(subsection)
         return found
 
     def year(self, subsection: str, year: int, series: str | None = None) -> InForce:
-        """The yearly block *of* ``year``; never another year's."""
+        """The yearly block *of* ``year`` at the nearest level; never another year's."""
         for f in self.chain:
-            for b in f.blocks(subsection):
-                if b.year == year and (series is None or b.series == series):
-                    return InForce(subsection, b, f)
+            i = f.of_year(subsection, year, series)
+            if i is not None:
+                return InForce(subsection, f, i)
         years = sorted({b.year for f in self.chain for b in f.blocks(subsection)})
         raise NoRulesetInForceError(
             f"no ruleset for {self.region}: {subsection} of the year {year}"
             + (f" ({series})" if series else "") + f" (years covered: {years or 'none'})",
             {"region": self.region, "subsection": subsection, "year": year, "covered_years": years})
 
-    def uncovered(self) -> list[str]:
-        return [s for s in self.dated if self.find(s) is None]
+    def previous_year(self, subsection: str, series: str | None = None) -> InForce:
+        """The block of the year before ``as_of`` (上年度)."""
+        return self.year(subsection, self.as_of.year - 1, series)
 
-    @property
-    def dated(self) -> list[str]:
-        """The sub-sections of the chain resolved by date (not yearly ones)."""
-        return [s for s in self.subsections if not is_yearly(s)]
+    def layers(self, subsection: str) -> list[InForce]:
+        """An additive sub-section: the block in force at each level that has any, national
+        first. A level whose file has blocks but none in force on the date is a gap."""
+        out = []
+        for f in reversed(self.chain):
+            if not f.blocks(subsection):
+                continue
+            i = f.in_force(subsection, self.as_of)
+            if i is None:
+                raise NoRulesetInForceError(
+                    f"no ruleset in force for {self.region}: {subsection} at the {f.meta.level} level "
+                    f"({f.region}) on {self.as_of}",
+                    {"region": self.region, "subsection": subsection, "level": f.meta.level,
+                     "level_region": f.region, "date": self.as_of.isoformat()})
+            out.append(InForce(subsection, f, i, f.end(subsection, i)))
+        if not out:
+            raise self.missing(subsection)
+        return out
+
+    def uncovered(self) -> list[str]:
+        return [s for s in self.subsections if kind_of(s) == "dated" and self.find(s) is None]
 
     def qualify(self, source_id: str, file: RulesetFile) -> tuple[str, Source]:
         """``jiangxi:jx-ui-2024`` and its record: the id looked up in the file, then its ancestors."""
-        start = next(i for i, f in enumerate(self.chain) if f is file)
-        for f in self.chain[start:]:
-            if source_id in f.sources:
-                return f"{f.region}:{source_id}", f.sources[source_id]
-        raise InvalidRulesetError([Problem(file.name, "sources", f"unknown source id {source_id!r}")])
+        key = (source_id, file.name)
+        if key not in self._qualified:
+            start = next(i for i, f in enumerate(self.chain) if f is file)
+            for f in self.chain[start:]:
+                if source_id in f.sources:
+                    self._qualified[key] = (f"{f.region}:{source_id}", f.sources[source_id])
+                    break
+            else:
+                raise InvalidRulesetError([Problem(file.name, "sources", f"unknown source id {source_id!r}")])
+        return self._qualified[key]
 
-    def tier(self, scheme: str, district: str | None) -> tuple[str, DistrictTier | None, InForce]:
-        """The tier of a district (or of the core districts) in the scheme's area block."""
+    def tier(self, scheme: str, district: str | None) -> tuple[str, DistrictTier | None, InForce, str]:
+        """The tier of a district (or of the core districts) in the scheme's area block:
+        (tier, the district's entry, the area block, the district name used)."""
         area = self.get(area_subsection(scheme))
         block = area.block
         if district is None:
-            return block.core_tier, None, area
+            return block.core_tier, block.districts[block.core[0]], area, block.core[0]
         if district in block.districts:
-            return block.districts[district].tier, block.districts[district], area
+            return block.districts[district].tier, block.districts[district], area, district
         if district in block.unsourced:
             raise NoRulesetInForceError(
                 f"no ruleset in force for {self.region}: the {scheme} tier of {district} on "
                 f"{self.as_of} is not sourced", {"region": self.region, "district": district,
-                                                  "subsection": area.subsection,
-                                                  "date": self.as_of.isoformat()})
-        listed = [(b.since, e) for f in self.chain for bs in [f.blocks(area.subsection)]
-                  for i, b in enumerate(bs) if district in b.districts
-                  for e in [block_end(bs, i)]]
+                                                  "subsection": area.subsection, "date": self.as_of.isoformat()})
+        listed = [(b.since, f.end(area.subsection, i)) for f in self.chain
+                  for i, b in enumerate(f.blocks(area.subsection)) if district in b.districts]
         when = f" (it is listed {fmt_ranges(listed)})" if listed else ""
         raise InvalidInputError(
             f"{district} is not a district of {self.region} on {self.as_of}{when}; known: "
             + "、".join([*block.districts, *block.unsourced]), field="district", value=district)
 
-    def default_rounding(self) -> tuple[Any, str]:
+    def default_rounding(self) -> tuple[Rounding, RulesetFile]:
         """The nearest ``[defaults] round`` of the chain, and the file it comes from."""
         for f in self.chain:
             if f.defaults is not None:
-                return f.defaults.round, f.name
+                return f.defaults.round, f
         raise InvalidRulesetError([Problem(self.chain[-1].name, "defaults.round",
                                            "a block gives no rounding and no file of the chain has a default")])
 
@@ -158,32 +205,105 @@ class Resolved:
                 for f in self.chain if self.as_of > f.meta.verified_through]
 
     def in_force_all(self) -> list[InForce]:
-        return [x for s in self.dated if (x := self.find(s)) is not None]
+        """Every dated (and additive) block in force on the date."""
+        out = []
+        for s in self.subsections:
+            kind = kind_of(s)
+            if kind == "dated" and (x := self.find(s)) is not None:
+                out.append(x)
+            elif kind == "additive":
+                out += [InForce(s, f, i, f.end(s, i)) for f in reversed(self.chain)
+                        if (i := f.in_force(s, self.as_of)) is not None]
+        return out
 
-    @cached_property
-    def sha256(self) -> str:
-        """``resolved_sha256``: the canonical JSON of every block in force, with its level."""
-        doc = {x.subsection: {"region": x.region, "block": x.file.raw_of(x.block)}
-               for x in self.in_force_all()}
-        return sha256_of({"region": self.region, "in_force": doc})
-
-
-def is_yearly(subsection: str) -> bool:
-    spec = SUBSECTIONS.get(subsection)
-    return spec is not None and spec.yearly
+    def yearly(self) -> dict[str, list[InForce]]:
+        """Every yearly block the chain holds, by sub-section (the nearest level per year)."""
+        out: dict[str, list[InForce]] = {}
+        for s in self.subsections:
+            if kind_of(s) == "yearly":
+                years = sorted({(b.year, b.series) for f in self.chain for b in f.blocks(s)})
+                out[s] = [self.year(s, y, series) for y, series in years]
+        return out
 
 
 def resolve(tree: RulesetTree, region: str, as_of: dt.date) -> Resolved:
     return Resolved(tree.chain(region), as_of)
 
 
+def _text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def used_sha256(region: str, used: Iterable[InForce], defaults: Iterable[RulesetFile]) -> str:
+    """``resolved_sha256``: the sha256 of the canonical JSON of ::
+
+        {"blocks": [{"block": <the validated block>, "level", "region", "subsection"}, …],
+         "defaults": [{"defaults": <the validated [defaults]>, "region"}, …],
+         "region": <the region asked for>}
+
+    with blocks sorted by sub-section, then file, then position, and defaults by file: the
+    blocks (dated, yearly, additive) and the defaults a result used, nothing else. Built
+    from each block's canonical text, which is cached per block.
+    """
+    blocks = sorted(used, key=lambda x: x.key[1:2] + x.key[:1] + x.key[2:])
+    parts = [f'{{"block":{x.text},"level":{_text(x.level)},"region":{_text(x.region)},'
+             f'"subsection":{_text(x.subsection)}}}' for x in blocks]
+    defs = [f'{{"defaults":{f.defaults_text()},"region":{_text(f.region)}}}'
+            for f in sorted(defaults, key=lambda f: f.name)]
+    return sha256_text(f'{{"blocks":[{",".join(parts)}],"defaults":[{",".join(defs)}],"region":{_text(region)}}}')
+
+
+# --- over time -----------------------------------------------------------------------------
+
+
+class Segment(NamedTuple):
+    """``start``–``end`` (inclusive) with the block in force at each level of the chain
+    (``picks``, region first; None where a level has none)."""
+
+    start: dt.date
+    end: dt.date
+    picks: tuple[InForce | None, ...]
+
+    def nearest(self) -> InForce | None:
+        return next((p for p in self.picks if p is not None), None)
+
+
+def _after(day: dt.date) -> dt.date:
+    return day + DAY if day < LAST_DAY else LAST_DAY + DAY
+
+
+def timeline(chain: list[RulesetFile], subsection: str, start: dt.date, end: dt.date) -> Iterator[Segment]:
+    """The window cut where any level's block starts or ends: one sweep, linear in the
+    number of blocks (after sorting the cut points)."""
+    levels = []
+    cuts = {start, _after(end)}
+    for f in chain:
+        spans = [(b.since, f.end(subsection, i), i) for i, b in enumerate(f.blocks(subsection))]
+        levels.append((f, spans))
+        for since, until, _ in spans:
+            cuts.add(since)
+            if until is not None:
+                cuts.add(_after(until))
+    points = sorted(c for c in cuts if start <= c <= _after(end))
+    pointers = [0] * len(levels)
+    for a, b in zip(points, points[1:], strict=False):
+        picks: list[InForce | None] = []
+        for n, (f, spans) in enumerate(levels):
+            p = pointers[n]
+            while p < len(spans) and spans[p][1] is not None and spans[p][1] < a:  # type: ignore[operator]
+                p += 1
+            pointers[n] = p
+            live = p < len(spans) and spans[p][0] <= a and (spans[p][1] is None or a <= spans[p][1])  # type: ignore[operator]
+            picks.append(InForce(subsection, f, spans[p][2], spans[p][1]) if live else None)
+        yield Segment(a, b - DAY, tuple(picks))
+
+
 def covered_ranges(chain: list[RulesetFile], subsection: str) -> list[tuple[dt.date, dt.date | None]]:
-    """Union of the periods any level of the chain covers."""
-    spans = sorted((b.since, block_end(bs, i)) for f in chain for bs in [f.blocks(subsection)]
-                   for i, b in enumerate(bs))
+    """The periods any level of the chain covers, merged."""
+    spans = sorted((b.since, f.end(subsection, i)) for f in chain for i, b in enumerate(f.blocks(subsection)))
     merged: list[tuple[dt.date, dt.date | None]] = []
     for a, b in spans:
-        if merged and (merged[-1][1] is None or a <= merged[-1][1] + DAY):
+        if merged and (merged[-1][1] is None or a <= _after(merged[-1][1])):  # type: ignore[arg-type]
             last_a, last_b = merged[-1]
             merged[-1] = (last_a, None if last_b is None or b is None else max(last_b, b))
         else:
@@ -191,53 +311,66 @@ def covered_ranges(chain: list[RulesetFile], subsection: str) -> list[tuple[dt.d
     return merged
 
 
-class Period(Record):
-    """``start``–``end`` with one ``status`` (confirmed | derived | unconfirmed | missing)
-    and the block in force (``source``, None where missing)."""
+def block_status(found: InForce) -> str:
+    block = found.block
+    return worst(block.confidence, *(v.confidence for v in iter_values(block)))
 
-    __slots__ = ("start", "end", "status", "source")
-    DEFAULTS = {"source": None}
+
+class Period(NamedTuple):
+    """``start``–``end`` with one ``status`` (confirmed | derived | unconfirmed | missing |
+    unused) and the blocks in force (``found``: the nearest first; empty where missing)."""
+
+    start: dt.date
+    end: dt.date
+    status: str
+    found: tuple[InForce, ...] = ()
+
+    @property
+    def source(self) -> InForce | None:
+        return self.found[0] if self.found else None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"from": self.start.isoformat(), "to": self.end.isoformat(),
-                               "status": self.status}
-        if self.source is not None:
-            out["level"] = self.source.level
-            out["block"] = {k: str(v) for k, v in self.source.block_ref().items()}
+        out: dict[str, Any] = {"from": self.start.isoformat(), "to": self.end.isoformat(), "status": self.status}
+        if self.found:
+            first = self.found[0]
+            out["level"] = first.level
+            out["block"] = {k: str(v) for k, v in first.ref().to_json().items()}
             counts = {"confirmed": 0, "derived": 0, "unconfirmed": 0}
-            for v in iter_values(self.source.block):
-                counts[v.confidence] += 1
+            for x in self.found:
+                for v in iter_values(x.block):
+                    counts[v.confidence] += 1
             out["values"] = counts
-            unsourced = getattr(self.source.block, "unsourced", ())
+            unsourced = getattr(first.block, "unsourced", ())
             if unsourced:
                 out["unsourced"] = list(unsourced)
+            if len(self.found) > 1:
+                out["layers"] = [{"region": x.region, "level": x.level, "since": x.block.since.isoformat()}
+                                 for x in self.found]
         return out
 
 
-def block_status(block: Any) -> str:
-    levels = [v.confidence for v in iter_values(block)] or [block.confidence]
-    return max(levels, key=["confirmed", "derived", "unconfirmed"].index)
-
-
 def periods(chain: list[RulesetFile], subsection: str, start: dt.date, end: dt.date) -> list[Period]:
-    """The window cut into periods, each with the block resolved in it (or missing)."""
-    cuts = {start, end + DAY}
-    for f in chain:
-        bs = f.blocks(subsection)
-        for i, b in enumerate(bs):
-            cuts.add(b.since)
-            e = block_end(bs, i)
-            if e is not None:
-                cuts.add(e + DAY)
-    points = sorted(c for c in cuts if start <= c <= end + DAY)
+    """The window cut into periods, each with the block(s) resolved in it (or missing)."""
+    additive = kind_of(subsection) == "additive"
+    participating = [bool(f.blocks(subsection)) for f in chain]
+    status_of: dict[tuple[str, str, int], str] = {}
     out: list[Period] = []
-    for a, b in zip(points, points[1:], strict=False):
-        found = Resolved(chain, a).find(subsection)
-        status = "missing" if found is None else block_status(found.block)
-        last = out[-1] if out else None
-        if last and last.status == status and (last.source is None) == (found is None) and (
-                found is None or last.source.block is found.block):
-            out[-1] = Period(last.start, b - DAY, status, last.source)
+    for seg in timeline(chain, subsection, start, end):
+        if additive:
+            found = tuple(p for p, takes in zip(reversed(seg.picks), reversed(participating), strict=True)
+                          if takes and p is not None)
+            complete = any(participating) and len(found) == sum(participating)
         else:
-            out.append(Period(a, b - DAY, status, found))
+            nearest = seg.nearest()
+            found = (nearest,) if nearest is not None else ()
+            complete = bool(found)
+        if not complete:
+            status, found = "missing", ()
+        else:
+            status = worst(*(status_of.setdefault(x.key, block_status(x)) for x in found))
+        last = out[-1] if out else None
+        if last and last.status == status and [x.key for x in last.found] == [x.key for x in found]:
+            out[-1] = last._replace(end=seg.end)
+        else:
+            out.append(Period(seg.start, seg.end, status, found))
     return out

@@ -1,52 +1,83 @@
 """pydantic models of a ruleset file (SPEC §2): values with provenance, tiers, brackets,
-rounding, dated and yearly blocks, areas, meta and sources.
+rounding, dated, yearly and additive blocks, areas, meta and sources.
 
-Every model forbids unknown keys. Numbers must be TOML numbers (read as ``Decimal``);
-non-finite numbers are refused. Models are built lazily (``defer_build``) so that a
-calculation only pays for the sub-sections it reads.
+Every model forbids unknown keys, and every scalar field is *strict*: a TOML boolean, a
+TOML date, a string, an integer — never a string that looks like one. So validation never
+coerces, and the only conversions are the ``BeforeValidator``/``AfterValidator`` functions
+written here, which the trusted construction path (``construct.py``) applies the same way.
+A model validator may only reject, never change a value.
+
+Every number has a domain: finite, at most 10^15 and 10 decimal places (``io.py``), never
+negative, shares within [0, 1], months whole, rounding units from a known set, dates
+between 1949-10-01 and 2199-12-31.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+
+from ..notices import worst
+from .io import number_problem
 
 Confidence = Literal["confirmed", "derived", "unconfirmed"]
-CONFIDENCE_RANK = {"confirmed": 0, "derived": 1, "unconfirmed": 2}
-MAX_NUMBER = Decimal(10) ** 12
-
-
-def worst(*levels: str) -> str:
-    """The least certain of several confidence levels."""
-    return max(levels, key=CONFIDENCE_RANK.__getitem__)
+FIRST_DAY = dt.date(1949, 10, 1)
+LAST_DAY = dt.date(2199, 12, 31)
 
 
 def _a(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
-def _number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError("must be a number")
+def _in_era(value: dt.date) -> dt.date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"must be between {FIRST_DAY} and {LAST_DAY}")
     return value
 
 
-def _finite(value: Decimal) -> Decimal:
-    if not value.is_finite():
-        raise ValueError("must be a finite number")
-    if abs(value) > MAX_NUMBER:
-        raise ValueError(f"must be below {MAX_NUMBER}")
+Bool = Annotated[bool, Strict()]
+Str = Annotated[str, Strict()]
+Int = Annotated[int, Strict()]
+Date = Annotated[dt.date, Strict(), AfterValidator(_in_era)]
+
+
+def _number(value: Any) -> Decimal:
+    """A TOML integer or float (read as Decimal), as a Decimal; anything else is refused."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError("must be a number")
+    return Decimal(value) if isinstance(value, int) else value
+
+
+def _checked(value: Decimal) -> Decimal:
+    problem = number_problem(value)
+    if problem:
+        raise ValueError(problem)
+    if value < 0:
+        raise ValueError("must not be negative")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         value = value.quantize(Decimal(1))  # 1e+2 is written as 100
     return value
 
 
-#: A ruleset number: an integer or a TOML float read as Decimal, finite, never a string.
-Num = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_finite)]
+#: A ruleset number: an integer or a TOML float read as Decimal, finite, bounded, ≥ 0.
+Num = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_checked)]
+
+
+def check_share(value: Decimal) -> Decimal:
+    if value > 1:
+        raise ValueError("a share must be between 0 and 1")
+    return value
+
+
+def check_whole(value: Decimal) -> Decimal:
+    if value != value.to_integral_value():
+        raise ValueError("must be a whole number")
+    return value
 
 
 class Model(BaseModel):
@@ -56,9 +87,9 @@ class Model(BaseModel):
 class Provenance(Model):
     """Where a value comes from; ``source`` defaults to its block's."""
 
-    source: str | None = None
+    source: Str | None = None
     confidence: Confidence = "confirmed"
-    note: str = ""
+    note: Str = ""
 
     @model_validator(mode="after")
     def _note_for_doubt(self) -> Provenance:
@@ -73,47 +104,68 @@ class Param(Provenance):
     value: Num
 
 
-def _wrap(key: str, kind: type) -> Any:
+def _wrap(key: str, kind: type) -> Callable[[Any], Any]:
     def wrap(value: Any) -> Any:
         return value if isinstance(value, dict | kind) else {key: value}
 
     return wrap
 
 
+def _param_check(check: Callable[[Decimal], Decimal]) -> Callable[[Param], Param]:
+    def run(param: Param) -> Param:
+        check(param.value)
+        return param
+
+    return run
+
+
+#: A non-negative amount or rate.
 Value = Annotated[Param, BeforeValidator(_wrap("value", Param))]
+#: A share of something, within [0, 1].
+Share = Annotated[Param, BeforeValidator(_wrap("value", Param)), AfterValidator(_param_check(check_share))]
+#: A whole number (months, years, a count).
+Whole = Annotated[Param, BeforeValidator(_wrap("value", Param)), AfterValidator(_param_check(check_whole))]
 Tiers = Annotated[dict[str, Value], Field(min_length=1)]
 
 
-def shallow(model: BaseModel) -> dict[str, Any]:
-    """A model's fields as a dict, without building its serializer (start-up)."""
-    return {name: getattr(model, name) for name in type(model).model_fields}
-
-
 class Text(Model):
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+    zh: Str = Field(min_length=1)
+    en: Str = Field(min_length=1)
+
+
+ROUNDING_UNITS = tuple(Decimal(u) for u in ("0.01", "0.05", "0.1", "0.5", "1", "5", "10"))
 
 
 def _unit(value: Any) -> Any:
     if isinstance(value, str):
         try:
-            return Decimal(value)
+            value = Decimal(value.strip())
         except ArithmeticError:
             raise ValueError(f"{value!r} is not a decimal number") from None
+    value = _number(value)
+    if value not in ROUNDING_UNITS:
+        raise ValueError(f"a rounding unit must be one of {', '.join(map(str, ROUNDING_UNITS))}")
     return value
 
 
 class Rounding(Model):
     """How an amount is rounded: to a multiple of ``unit`` ("0.01", "0.1", "1") in ``mode``."""
 
-    unit: Annotated[Decimal, BeforeValidator(_number), BeforeValidator(_unit), AfterValidator(_finite)]
+    unit: Annotated[Decimal, BeforeValidator(_unit)]
     mode: Literal["half_up", "up", "down", "half_even"]
 
-    @model_validator(mode="after")
-    def _positive(self) -> Rounding:
-        if self.unit <= 0:
-            raise ValueError("unit must be positive")
-        return self
+
+def _components(value: Any) -> Any:
+    """``round = { unit, mode }`` rounds the block's amount; ``round = { <component> = {
+    unit, mode }, … }`` rounds named components of a sum (Jiangsu's 见分进角 on the
+    percentage part only)."""
+    if isinstance(value, dict) and ("unit" in value or "mode" in value):
+        return {"amount": value}
+    return value
+
+
+#: Rounding per component of what a block produces; ``amount`` is the block's own amount.
+Roundings = Annotated[dict[str, Rounding], BeforeValidator(_components), Field(min_length=1)]
 
 
 class BracketRow(Provenance):
@@ -129,7 +181,7 @@ class Brackets(Model):
 
     unit: Literal["months", "years", "age"]
     mode: Literal["lookup", "marginal"]
-    rows: tuple[BracketRow, ...] = Field(min_length=1)
+    rows: tuple[BracketRow, ...] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
     def _contiguous(self) -> Brackets:
@@ -151,42 +203,65 @@ class Brackets(Model):
                     )
         return self
 
-    def row_for(self, x: Decimal) -> BracketRow:
-        """The row whose ``[from, to)`` holds x (lookup mode)."""
+    def row_for(self, x: Decimal) -> BracketRow | None:
+        """The row whose ``[from, to)`` holds x (lookup mode); None below the first row."""
         for row in self.rows:
             if row.lower <= x and (row.upper is None or x < row.upper):
                 return row
-        raise ValueError(f"{x} {self.unit} is below the first row ({self.rows[0].lower})")
+        return None
 
-    def marginal(self, x: Decimal) -> Decimal:
-        """Sum of each row's value times the part of x inside the row (marginal mode)."""
-        total = Decimal(0)
+    def parts(self, x: Decimal) -> list[tuple[BracketRow, Decimal]]:
+        """Marginal mode: each row that ``x`` reaches, with the part of ``x`` inside it."""
+        out = []
         for row in self.rows:
             top = x if row.upper is None else min(x, row.upper)
             if top > row.lower:
-                total += (top - row.lower) * row.value
-        return total
+                out.append((row, top - row.lower))
+        return out
+
+    def marginal(self, x: Decimal) -> Decimal:
+        """Σ each row's value × the part of ``x`` inside the row (marginal mode)."""
+        return sum((part * row.value for row, part in self.parts(x)), Decimal(0))
+
+    def check_values(self, what: str, check: Callable[[Decimal], Decimal]) -> None:
+        """Apply a domain check to every row's value (for a block's model validator)."""
+        for i, row in enumerate(self.rows):
+            try:
+                check(row.value)
+            except ValueError as exc:
+                raise ValueError(f"{what} row {i + 1}: {exc}") from None
 
 
 class Block(Model):
     """What every block has: the source it comes from and how sure it is."""
 
-    source: str
+    source: Str
     confidence: Confidence = "confirmed"
-    note: str = ""
+    note: Str = ""
+
+    #: The sub-sections a block's method reads besides its own (checked by ``rulesets check``
+    #: to be covered wherever the block is in force, and enforced by the tracing view).
+    READS: ClassVar[tuple[str, ...]] = ()
+    #: The components a block's ``round`` may name.
+    ROUNDED: ClassVar[tuple[str, ...]] = ("amount",)
 
     @model_validator(mode="after")
-    def _note_for_doubt(self) -> Block:
+    def _block_checks(self) -> Block:
         if self.confidence != "confirmed" and not self.note.strip():
             raise ValueError(f"{_a(self.confidence)} block needs a note saying why")
+        rounding = getattr(self, "round", None)
+        if rounding:
+            unknown = sorted(set(rounding) - set(self.ROUNDED))
+            if unknown:
+                raise ValueError(f"round names {unknown}; this block rounds {list(self.ROUNDED)}")
         return self
 
 
 class DatedBlock(Block):
     """In force from ``since`` through ``until`` (inclusive) or the day before the next block."""
 
-    since: dt.date
-    until: dt.date | None = None
+    since: Date
+    until: Date | None = None
 
     @model_validator(mode="after")
     def _order(self) -> DatedBlock:
@@ -198,17 +273,31 @@ class DatedBlock(Block):
 class YearlyBlock(Block):
     """The figures of one year; never used for another year."""
 
-    year: int = Field(ge=1949, le=2200)
-    series: str = ""
-    published: dt.date | None = None
+    year: Int = Field(ge=1949, le=2199)
+    series: Str = ""
+    published: Date | None = None
+
+
+class LayerBlock(DatedBlock):
+    """A level's part of an additive sub-section (README, "Additive layering"): ``add`` is
+    added to what the levels above give; ``at_least`` raises the running total to a minimum
+    that already includes them (a province's published minimum that includes the national part)."""
+
+    add: Value | None = None
+    at_least: Value | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> LayerBlock:
+        if (self.add is None) == (self.at_least is None):
+            raise ValueError("give exactly one of 'add' and 'at_least'")
+        return self
 
 
 class DistrictTier(Provenance):
-    tier: str = Field(min_length=1)
+    tier: Str = Field(min_length=1)
 
 
 District = Annotated[DistrictTier, BeforeValidator(_wrap("tier", DistrictTier))]
-AREA_SCHEMES = ("minimum_wage", "unemployment_flat")
 
 
 class AreaBlock(DatedBlock):
@@ -216,13 +305,14 @@ class AreaBlock(DatedBlock):
 
     ``core`` lists the districts a case without ``district`` gets; ``unsourced`` lists
     districts known to belong to the region whose tier no source gives (a case naming one
-    is not covered, rather than guessed).
+    is not covered, rather than guessed). Which schemes exist is declared by the sub-section
+    modules (``sections``) and checked when the file is validated.
     """
 
-    scheme: Literal["minimum_wage", "unemployment_flat"]
-    core: tuple[str, ...] = Field(min_length=1)
+    scheme: Str = Field(pattern=r"^[a-z][a-z_]*$", max_length=64)
+    core: tuple[Str, ...] = Field(min_length=1)
     districts: dict[str, District] = Field(min_length=1)
-    unsourced: tuple[str, ...] = ()
+    unsourced: tuple[Str, ...] = ()
 
     @model_validator(mode="after")
     def _core_in_districts(self) -> AreaBlock:
@@ -243,16 +333,16 @@ class AreaBlock(DatedBlock):
 
 
 class Meta(Model):
-    region: str = Field(pattern=r"^[a-z][a-z-]*$", max_length=64)
+    region: Str = Field(pattern=r"^[a-z][a-z-]*$", max_length=64)
     level: Literal["national", "province", "city", "district"]
     name: Text
-    admin_code: str = Field(default="", pattern=r"^(\d{6})?$")
-    aliases: tuple[str, ...] = ()
-    extends: str | None = Field(default=None, pattern=r"^[a-z][a-z-]*$", max_length=64)
-    version: str = Field(min_length=1)
-    published: dt.date
-    verified_through: dt.date
-    note: str = ""
+    admin_code: Str = Field(default="", pattern=r"^(\d{6})?$")
+    aliases: tuple[Str, ...] = ()
+    extends: Str | None = Field(default=None, pattern=r"^[a-z][a-z-]*$", max_length=64)
+    version: Str = Field(min_length=1, max_length=64, pattern=r"^[^\t\r\n]+$")
+    published: Date
+    verified_through: Date
+    note: Str = ""
 
     @model_validator(mode="after")
     def _extends(self) -> Meta:
@@ -266,43 +356,43 @@ class Meta(Model):
 
 
 class Source(Model):
-    title: str = Field(min_length=1)
-    issuer: str = ""
-    doc_no: str = ""
-    date: dt.date | None = None
-    url: str = ""
-    note: str = ""
+    title: Str = Field(min_length=1)
+    issuer: Str = ""
+    doc_no: Str = ""
+    date: Date | None = None
+    url: Str = ""
+    note: Str = ""
+
+    def record(self) -> dict[str, str]:
+        """The fields that are set, as JSON text (dates in ISO form)."""
+        out = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value not in ("", None):
+                out[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return out
 
 
 class Defaults(Model):
     """File-level defaults, used only where a document is silent (the step says so)."""
 
     round: Rounding
-    note: str = ""
+    note: Str = ""
 
 
-class MinimumWageBlock(DatedBlock):
-    """月最低工资标准 by area tier; ``hourly`` for non-full-time work where sourced."""
-
-    monthly: Tiers
-    hourly: dict[str, Value] = {}
-
-    TIER_TABLE: ClassVar[str] = "monthly"
-
-
-class LowIncomeStandardBlock(DatedBlock):
-    """城市居民最低生活保障标准 (低保), yuan per person per month."""
-
-    monthly: Value
+def data_of(node: Any) -> Any:
+    """A validated model as plain data for the canonical JSON behind the hashes: every
+    field (defaults included) under its name in the file, without pydantic's serializer."""
+    if isinstance(node, BaseModel):
+        fields = type(node).model_fields
+        return {info.alias or name: data_of(getattr(node, name)) for name, info in fields.items()}
+    if isinstance(node, dict):
+        return {k: data_of(v) for k, v in node.items()}
+    if isinstance(node, tuple | list):
+        return [data_of(v) for v in node]
+    return node
 
 
-class AverageWageBlock(YearlyBlock):
-    """An average wage *of* ``year`` in the named ``series``, yuan per month."""
-
-    monthly: Value
-
-    @model_validator(mode="after")
-    def _series(self) -> AverageWageBlock:
-        if not self.series:
-            raise ValueError("an average wage must name its 'series'")
-        return self
+def status_of(levels: list[str], block: Block) -> str:
+    """A block's confidence for coverage: the least certain of its own and its values'."""
+    return worst(block.confidence, *levels)

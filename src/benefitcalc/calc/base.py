@@ -1,0 +1,298 @@
+"""What every benefit is built from: the ``Benefit`` record a benefit module declares, the
+``Outcome`` its calculation returns, rounding, and ``Rules`` — the tracing view of the
+resolved rules through which a calculation reads every parameter.
+
+``Rules`` is the only way a calculation reaches a ruleset value, and each read records a
+step (label, param path, block, level, sources, confidence) in the same call, as
+OpenFisca's tracer does; the param path is built by ``rules.values``, the same code that
+``rulesets show`` uses. A view allows only the sub-sections its reader declared: the
+benefit's ``reads`` for its ``calculate``, the block model's ``READS`` for a method. A
+name no ruleset model defines, an undeclared read or a step without a label is a bug
+(``ProgrammingError``), never mistaken for a data gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import Any, NamedTuple
+
+from ..errors import InvalidRulesetError, Problem, ProgrammingError
+from ..explain import Step, fmt
+from ..models import AmountValue, CaseBase, Extra
+from ..notices import Notice, worst
+from ..rules.files import RulesetFile
+from ..rules.resolve import InForce, Resolved
+from ..rules.schema import Provenance, Rounding
+from ..rules.sections import Group, area_subsection, require
+from ..rules.values import row_path, value_at
+
+MODES = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN, "half_even": ROUND_HALF_EVEN}
+
+
+def round_to(value: Decimal, unit: Decimal, mode: str) -> Decimal:
+    """Round to a multiple of ``unit`` (0.01, 0.1, 1, 5 …) in the named mode."""
+    steps = (value / unit).quantize(Decimal(1), rounding=MODES[mode])
+    return steps * unit
+
+
+class Amount(NamedTuple):
+    """An amount a benefit's result carries (SPEC §3.2): its name, labels and kind
+    (``money`` as two-decimal text, ``count`` as an integer, ``text`` as is)."""
+
+    name: str
+    zh: str
+    en: str
+    kind: str = "money"
+
+
+class Outcome(NamedTuple):
+    """What a benefit's calculation returns; its steps are in the ``Rules`` it read through."""
+
+    eligible: bool
+    reasons: tuple[Notice, ...]
+    amounts: dict[str, AmountValue]
+    extras: tuple[Extra, ...] = ()
+
+
+Method = Callable[[Any, "Rules"], Any]
+
+
+class Benefit(NamedTuple):
+    """Everything about one benefit, declared once in its module (``BENEFIT``): the case
+    union, dispatch, result schemas, labels and rendering all derive from these records."""
+
+    id: str
+    name: tuple[str, str]
+    case_model: type[CaseBase]
+    amounts: tuple[Amount, ...]
+    #: the sub-sections ``calculate`` reads itself (methods declare theirs in ``READS``)
+    reads: tuple[str, ...]
+    #: sub-section → method tag → function, for sub-sections whose blocks name a ``method``
+    methods: Mapping[str, Mapping[str, Method]]
+    #: step id → (zh, en)
+    labels: Mapping[str, tuple[str, str]]
+    calculate: Callable[[Any, Rules], Outcome]
+    #: the benefit's ruleset section, when it is defined outside the package
+    group: Group | None = None
+
+
+#: Labels of steps that shared helpers record, available to every benefit.
+COMMON_LABELS: dict[str, tuple[str, str]] = {
+    "tier": ("适用区域类别", "area tier"),
+    "minimum_wage": ("月最低工资标准", "monthly minimum wage"),
+    "low_income_standard": ("城市居民最低生活保障标准", "urban minimum living standard (低保)"),
+    "extra_multiple": ("附加待遇倍数", "multiple of an additional entitlement"),
+    "extra_amount": ("附加待遇金额", "amount of an additional entitlement"),
+}
+
+
+class Trace:
+    """What one calculation read and computed: steps, warnings, cited sources, and the
+    blocks and defaults it used (what ``resolved_sha256`` hashes)."""
+
+    def __init__(self) -> None:
+        self.steps: list[Step] = []
+        self.warnings: list[Notice] = []
+        self.sources: set[str] = set()
+        self.used: dict[tuple[str, str, int], InForce] = {}
+        self.defaults: dict[str, RulesetFile] = {}
+
+
+class Rules:
+    """The tracing view of the rules in force for one case (see the module docstring)."""
+
+    def __init__(self, resolved: Resolved, benefit: Benefit, allowed: frozenset[str],
+                 trace: Trace | None = None) -> None:
+        self.resolved = resolved
+        self.benefit = benefit
+        self.allowed = allowed
+        self.trace = trace if trace is not None else Trace()
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.resolved.as_of
+
+    @property
+    def region(self) -> str:
+        return self.resolved.region
+
+    # -- where values come from ------------------------------------------------------------
+
+    def _allow(self, sub: str) -> None:
+        require(sub)  # a name no ruleset model defines is a bug
+        if sub not in self.allowed:
+            raise ProgrammingError(f"{self.benefit.id} reads {sub} without declaring it "
+                                   f"(declared: {', '.join(sorted(self.allowed))})")
+
+    def _use(self, found: InForce) -> InForce:
+        self.trace.used[found.key] = found
+        return found
+
+    def block(self, sub: str) -> InForce:
+        """The block in force (``no_ruleset_in_force`` where none is), marked as used."""
+        self._allow(sub)
+        return self._use(self.resolved.get(sub))
+
+    def find(self, sub: str) -> InForce | None:
+        """The block in force, or None for an optional sub-section."""
+        self._allow(sub)
+        found = self.resolved.find(sub)
+        return None if found is None else self._use(found)
+
+    def year(self, sub: str, year: int, series: str | None = None) -> InForce:
+        """The yearly block *of* ``year`` (never another year's)."""
+        self._allow(sub)
+        return self._use(self.resolved.year(sub, year, series))
+
+    def previous_year(self, sub: str, series: str | None = None) -> InForce:
+        """The yearly block of the year before ``as_of`` (上年度)."""
+        return self.year(sub, self.as_of.year - 1, series)
+
+    # -- reading values ----------------------------------------------------------------------
+
+    def value(self, sub: str, *parts: str, step: str) -> Any:
+        """The value at ``parts`` of the block in force, recorded as a step."""
+        return self.read(self.block(sub), *parts, step=step)
+
+    def read(self, found: InForce, *parts: str, step: str) -> Any:
+        """The value at ``parts`` of a block already found, recorded as a step."""
+        try:
+            value, prov = value_at(found.block, parts)
+        except KeyError:
+            raise InvalidRulesetError([_problem(found, ".".join(parts), "has no such value")]) from None
+        self._record(step, found, ".".join(parts), value, prov)
+        return value
+
+    def row(self, sub: str, field: str, x: Decimal, step: str) -> Decimal:
+        """The value of the bracket row holding ``x`` (lookup mode), recorded as a step."""
+        found = self.block(sub)
+        brackets = getattr(found.block, field)
+        row = brackets.row_for(x)
+        if row is None:
+            raise InvalidRulesetError([_problem(found, field, f"no row holds {fmt(x)} {brackets.unit}")])
+        self._record(step, found, row_path(field, row), row.value, row)
+        return row.value  # type: ignore[no-any-return]
+
+    def marginal(self, sub: str, field: str, x: Decimal, step: str, total_step: str) -> Decimal:
+        """Σ each row's rate × the part of ``x`` inside the row (marginal mode), with a step
+        per row used and one for the sum."""
+        found = self.block(sub)
+        brackets = getattr(found.block, field)
+        terms = []
+        for row, part in brackets.parts(x):
+            self._record(step, found, row_path(field, row), row.value, row)
+            terms.append(f"{fmt(part)} × {fmt(row.value)}")
+        return self.computed(total_step, " + ".join(terms) or "0", brackets.marginal(x))
+
+    def tier(self, scheme: str, district: str | None, step: str = "tier") -> str:
+        """The area tier of a district (or of the core districts), recorded as a step."""
+        self._allow(area_subsection(scheme))
+        tier, entry, area, name = self.resolved.tier(scheme, district)
+        self._use(area)
+        self._record(step, area, f"districts.{name}", tier, entry)
+        return tier
+
+    def layers(self, sub: str, field_step: str, total_step: str) -> Decimal:
+        """An additive sub-section: each level's ``add`` (or ``at_least``) from national
+        down, a step each, and the running total (README, "Additive layering")."""
+        self._allow(sub)
+        total = Decimal(0)
+        for found in self.resolved.layers(sub):
+            self._use(found)
+            block = found.block
+            if block.add is not None:
+                add = self.read(found, "add", step=field_step)
+                total = self.computed(total_step, f"{fmt(total)} + {fmt(add)} ({found.region})", total + add)
+            else:
+                least = self.read(found, "at_least", step=field_step)
+                total = self.computed(total_step, f"max({fmt(total)}, {fmt(least)}) ({found.region})",
+                                      max(total, least))
+        return total
+
+    def rounded(self, found: InForce, value: Decimal, step: str, formula: str,
+                component: str = "amount") -> Decimal:
+        """``value`` rounded as the block says for ``component``, or by the chain's
+        ``[defaults] round`` where the document is silent (the step says which)."""
+        rounding: Rounding | None = (getattr(found.block, "round", None) or {}).get(component)
+        if rounding is not None:
+            how = f"rounded to {fmt(rounding.unit)} {rounding.mode} ({found.region} {found.subsection})"
+        else:
+            rounding, file = self.default_rounding()
+            how = f"rounded to {fmt(rounding.unit)} {rounding.mode}: the document is silent, default of {file.name}"
+        result = round_to(value, rounding.unit, rounding.mode)
+        return self.computed(step, f"{formula} = {fmt(value)} → {fmt(result)} ({how})", result)
+
+    def default_rounding(self) -> tuple[Rounding, RulesetFile]:
+        rounding, file = self.resolved.default_rounding()
+        self.trace.defaults[file.name] = file
+        return rounding, file
+
+    def computed(self, step: str, formula: str, value: Any) -> Any:
+        """Record arithmetic on values already recorded."""
+        self.trace.steps.append(Step(step, self._label(step), formula, value))
+        return value
+
+    def warn(self, notice: Notice) -> None:
+        if notice not in self.trace.warnings:
+            self.trace.warnings.append(notice)
+
+    def cite(self, found: InForce, source: str | None = None) -> tuple[str, ...]:
+        """The qualified ids of a block's source (or of ``source``, looked up from its file)."""
+        qualified = self.resolved.qualify(source or found.block.source, found.file)[0]
+        self.trace.sources.add(qualified)
+        return (qualified,)
+
+    def method(self, sub: str) -> tuple[Method, Rules]:
+        """The function the block in force names in ``method``, and the view it may read
+        through: its own sub-section and what its block model declares in ``READS``."""
+        found = self.block(sub)
+        tag = found.block.method
+        fn = self.benefit.methods.get(sub, {}).get(tag)
+        if fn is None:
+            raise ProgrammingError(f"{self.benefit.id}: no function for method {tag!r} of {sub}")
+        view = Rules(self.resolved, self.benefit, frozenset({sub, *found.block.READS}), self.trace)
+        return fn, view
+
+    # -- recording --------------------------------------------------------------------------
+
+    def _label(self, step: str) -> tuple[str, str]:
+        label = self.benefit.labels.get(step) or COMMON_LABELS.get(step)
+        if label is None:
+            raise ProgrammingError(f"{self.benefit.id}: step {step!r} has no label")
+        return label
+
+    def _record(self, step: str, found: InForce, path: str, value: Any, prov: Provenance | None) -> None:
+        block = found.block
+        own = prov.source if prov is not None else None
+        sources = {self.resolved.qualify(block.source, found.file)[0]}
+        if own:
+            sources.add(self.resolved.qualify(own, found.file)[0])
+        self.trace.sources.update(sources)
+        own_confidence = prov.confidence if prov is not None else "confirmed"
+        confidence = worst(block.confidence, own_confidence)
+        note = (prov.note if prov is not None and own_confidence != "confirmed" else "") or \
+            (block.note if block.confidence != "confirmed" else "")
+        param = f"{found.subsection}.{path}"
+        self.trace.steps.append(Step(step, self._label(step), f"{param} = {fmt(value)}", value, param,
+                                     found.ref(), found.level, tuple(sorted(sources)), confidence))
+        if confidence == "unconfirmed":
+            ref = found.ref()
+            when = f"since {ref.since}" if ref.since is not None else f"year {ref.year}"
+            where = f"{found.region} {found.subsection} ({when})"
+            self.warn(Notice("unconfirmed_value", f"{where} 使用了未经确认的数值：{note}",
+                             f"{where} uses an unconfirmed value: {note}"))
+
+
+def _problem(found: InForce, path: str, message: str) -> Problem:
+    ref = found.ref()
+    where = f"since={ref.since}" if ref.since is not None else f"year={ref.year}"
+    prefix = "area" if found.subsection.startswith("area.") else found.subsection
+    return Problem(found.file.name, f"{prefix}[{where}].{path}", message)
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` until ``end`` (0 if ``end`` is not after ``start``)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(months, 0)

@@ -1,0 +1,182 @@
+"""The sub-sections a ruleset may hold (SPEC §2.2), found by name.
+
+Shared sub-sections (``minimum_wage``, ``low_income_standard``, ``average_wage``) and
+the ``area`` schemes they index live in ``common.py``. A benefit's sub-sections live in a
+module named after its section (``unemployment.py`` holds ``unemployment.eligibility``,
+``unemployment.amount``, …) as a ``GROUP``; it is imported only when a file's section of
+that name is read, so a calculation pays only for the models it touches. A benefit
+defined outside the package registers its group with ``register``.
+
+A name no module defines is a bug when code asks for it (``ProgrammingError``), and an
+``unknown section`` problem when a file holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import import_module
+from importlib.util import find_spec
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import TypeAdapter
+
+from ...errors import ProgrammingError
+
+_GROUP_NAME = re.compile(r"^[a-z][a-z_]*$")
+
+
+class Subsection:
+    """One sub-section: its dotted name, its block model and how it resolves: ``dated``
+    (the nearest level's block in force), ``yearly`` (the block *of* a year) or
+    ``additive`` (every level's block in force, summed: README, "Additive layering")."""
+
+    __slots__ = ("name", "model", "kind", "_adapter")
+
+    def __init__(self, name: str, model: Any, kind: str = "dated") -> None:
+        if kind not in ("dated", "yearly", "additive"):
+            raise ProgrammingError(f"{name}: unknown kind {kind!r}")
+        self.name, self.model, self.kind = name, model, kind
+        self._adapter: TypeAdapter[Any] | None = None
+
+    @property
+    def yearly(self) -> bool:
+        return self.kind == "yearly"
+
+    @property
+    def additive(self) -> bool:
+        return self.kind == "additive"
+
+    @property
+    def adapter(self) -> TypeAdapter[Any]:
+        if self._adapter is None:  # built on first use: start-up pays only for what it reads
+            self._adapter = TypeAdapter(list[self.model])  # type: ignore[name-defined]
+        return self._adapter
+
+    @property
+    def methods(self) -> dict[str, type]:
+        """``method`` tag → block model, where blocks name a ``method`` (SPEC §2.6)."""
+        out: dict[str, type] = {}
+        for member in _members(self.model):
+            field = member.model_fields.get("method")
+            if field is not None:
+                out.update({tag: member for tag in get_args(field.annotation)})
+        return out
+
+
+def _members(model: Any) -> list[Any]:
+    """The block models of a sub-section: the members of a discriminated union, or the model."""
+    if get_origin(model) is Annotated:
+        model = get_args(model)[0]
+    if get_origin(model) in (Union, UnionType):
+        return list(get_args(model))
+    return [model]
+
+
+class Group:
+    """The sub-sections of one section (``unemployment``), and the area schemes whose tier
+    tables it holds (scheme → (sub-section, field))."""
+
+    __slots__ = ("name", "subsections", "area_schemes")
+
+    def __init__(self, name: str, subsections: list[Subsection],
+                 area_schemes: dict[str, tuple[str, str]] | None = None) -> None:
+        self.name = name
+        self.subsections = {s.name: s for s in subsections}
+        self.area_schemes = area_schemes or {}
+        prefix = f"{name}." if name else ""
+        for s in subsections:
+            if not s.name.startswith(prefix) or (not name and "." in s.name):
+                raise ProgrammingError(f"sub-section {s.name!r} does not belong to section {name!r}")
+
+
+_REGISTERED: dict[str, Group] = {}
+_LOADED: dict[str, Group | None] = {}
+
+
+def register(group: Group) -> None:
+    """Make a section known (a benefit defined outside the package)."""
+    _REGISTERED[group.name] = group
+
+
+def unregister(name: str) -> None:
+    _REGISTERED.pop(name, None)
+
+
+def common() -> Group:
+    return group("") or _missing("")
+
+
+def _missing(name: str) -> Group:
+    raise ProgrammingError(f"no section {name!r}")
+
+
+def group(name: str) -> Group | None:
+    """The section of that name (``""`` for the shared top-level sub-sections), or None."""
+    if name in _REGISTERED:
+        return _REGISTERED[name]
+    if name not in _LOADED:
+        module = "common" if name == "" else name
+        found: Group | None = None
+        if (name == "" or (_GROUP_NAME.match(name) and name != "common")) and \
+                find_spec(f"{__name__}.{module}") is not None:
+            found = import_module(f"{__name__}.{module}").GROUP
+        _LOADED[name] = found
+    return _LOADED[name]
+
+
+def subsection(name: str) -> Subsection | None:
+    """The sub-section of a dotted name (``unemployment.amount``, ``minimum_wage``), or None."""
+    head, dot, _ = name.partition(".")
+    g = group(head if dot else "")
+    return g.subsections.get(name) if g is not None else None
+
+
+def require(name: str) -> Subsection:
+    """The sub-section of a name the code uses; an unknown name is a bug, not a data gap."""
+    if is_area(name):
+        if name.split(".", 1)[1] not in area_schemes():
+            raise ProgrammingError(f"no area scheme {name!r} is defined")
+        return AREA
+    found = subsection(name)
+    if found is None:
+        raise ProgrammingError(f"no ruleset model defines the sub-section {name!r}")
+    return found
+
+
+def all_groups() -> list[Group]:
+    """Every section: the package's modules and the registered ones."""
+    from . import __path__ as here
+
+    names = {""}
+    import pkgutil
+
+    names |= {m.name for m in pkgutil.iter_modules(here) if m.name != "common"}
+    names |= set(_REGISTERED)
+    return [g for n in sorted(names) if (g := group(n)) is not None]
+
+
+def all_subsections() -> dict[str, Subsection]:
+    return {name: s for g in all_groups() for name, s in g.subsections.items()}
+
+
+def area_schemes() -> dict[str, tuple[str, str]]:
+    """scheme → (sub-section, field) of the tier table an area block of that scheme indexes."""
+    return {scheme: table for g in all_groups() for scheme, table in g.area_schemes.items()}
+
+
+def area_subsection(scheme: str) -> str:
+    return f"area.{scheme}"
+
+
+def is_area(name: str) -> bool:
+    return name.startswith("area.")
+
+
+def _area_model() -> Any:
+    from ..schema import AreaBlock
+
+    return AreaBlock
+
+
+AREA = Subsection("area", _area_model())

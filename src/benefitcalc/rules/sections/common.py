@@ -1,0 +1,42 @@
+"""Sub-sections shared by several benefits: the minimum wage (and its area scheme), the
+urban 低保 and average wages (yearly)."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from ..schema import DatedBlock, Str, Tiers, Value, YearlyBlock
+from . import Group, Subsection
+
+
+class MinimumWageBlock(DatedBlock):
+    """月最低工资标准 by area tier; ``hourly`` for non-full-time work where sourced."""
+
+    monthly: Tiers
+    hourly: dict[str, Value] = {}
+
+
+class LowIncomeStandardBlock(DatedBlock):
+    """城市居民最低生活保障标准 (低保), yuan per person per month."""
+
+    monthly: Value
+
+
+class AverageWageBlock(YearlyBlock):
+    """An average wage *of* ``year`` in the named ``series``, yuan per month."""
+
+    monthly: Value
+    series: Str
+
+    @model_validator(mode="after")
+    def _series(self) -> AverageWageBlock:
+        if not self.series:
+            raise ValueError("an average wage must name its 'series'")
+        return self
+
+
+GROUP = Group("", [
+    Subsection("minimum_wage", MinimumWageBlock),
+    Subsection("low_income_standard", LowIncomeStandardBlock),
+    Subsection("average_wage", AverageWageBlock, kind="yearly"),
+], area_schemes={"minimum_wage": ("minimum_wage", "monthly")})

@@ -1,0 +1,130 @@
+"""Ruleset models of 失业保险金 (unemployment benefit): eligibility, duration, the amount
+methods and the sourced extras."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from ..schema import (
+    Bool,
+    Brackets,
+    DatedBlock,
+    Model,
+    Roundings,
+    Share,
+    Str,
+    Text,
+    Tiers,
+    Value,
+    Whole,
+    check_share,
+    check_whole,
+)
+from . import Group, Subsection
+
+
+class UnemploymentEligibility(DatedBlock):
+    """社会保险法 第45条; 失业保险条例 第14条."""
+
+    min_contribution_months: Whole
+    involuntary_required: Bool = True
+    #: 广东省失业保险条例 第15条: under a year also qualifies with months carried over.
+    carried_over_admits: Bool = False
+
+
+class UnemploymentDuration(DatedBlock):
+    """Months of benefit by contribution time (社会保险法 第46条), plus months carried over."""
+
+    schedule: Brackets
+    max_months: Whole
+
+    @model_validator(mode="after")
+    def _lookup(self) -> UnemploymentDuration:
+        if self.schedule.mode != "lookup" or self.schedule.unit not in ("months", "years"):
+            raise ValueError("schedule must be lookup brackets in months or years")
+        self.schedule.check_values("schedule", check_whole)
+        return self
+
+
+class FlatPerTier(DatedBlock):
+    """A fixed monthly amount per area tier of the ``unemployment_flat`` scheme."""
+
+    method: Literal["flat_per_tier"]
+    scheme: Literal["unemployment_flat"] = "unemployment_flat"
+    monthly: Tiers
+
+    READS: ClassVar[tuple[str, ...]] = ("area.unemployment_flat",)
+
+
+class ShareOfMinimumWage(DatedBlock):
+    """``share`` × the area's monthly minimum wage, rounded."""
+
+    method: Literal["share_of_minimum_wage"]
+    share: Share
+    #: omitted where the document is silent: the chain's ``[defaults] round`` applies
+    round: Roundings | None = None
+
+    READS: ClassVar[tuple[str, ...]] = ("minimum_wage", "area.minimum_wage")
+
+
+class ShareOfOwnWage(DatedBlock):
+    """A share of the claimant's own average wage by contribution years, capped at the
+    area's minimum wage and floored at ``floor_multiple`` × the local 低保."""
+
+    method: Literal["share_of_own_wage"]
+    shares: Brackets
+    floor_multiple: Value
+    round: Roundings | None = None
+
+    READS: ClassVar[tuple[str, ...]] = ("minimum_wage", "area.minimum_wage", "low_income_standard")
+
+    @model_validator(mode="after")
+    def _lookup(self) -> ShareOfOwnWage:
+        if self.shares.mode != "lookup" or self.shares.unit != "years":
+            raise ValueError("shares must be lookup brackets in years")
+        self.shares.check_values("shares", check_share)
+        return self
+
+
+UnemploymentAmount = Annotated[
+    FlatPerTier | ShareOfMinimumWage | ShareOfOwnWage, Field(discriminator="method")
+]
+
+
+class ExtraItem(Model):
+    """A sourced entitlement beside the monthly benefit; ``multiple`` × ``basis`` where the
+    source gives an amount, otherwise stated without one."""
+
+    id: Str = Field(pattern=r"^[a-z][a-z_]*$")
+    label: Text
+    condition: Text
+    basis: Literal["monthly_benefit", "average_monthly_wage"] | None = None
+    multiple: Value | None = None
+    source: Str | None = None
+
+    @model_validator(mode="after")
+    def _both(self) -> ExtraItem:
+        if (self.basis is None) != (self.multiple is None):
+            raise ValueError("'basis' and 'multiple' go together")
+        return self
+
+
+class UnemploymentExtras(DatedBlock):
+    items: tuple[ExtraItem, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> UnemploymentExtras:
+        ids = [i.id for i in self.items]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two items have the same id")
+        return self
+
+
+GROUP = Group("unemployment", [
+    Subsection("unemployment.eligibility", UnemploymentEligibility),
+    Subsection("unemployment.duration", UnemploymentDuration),
+    Subsection("unemployment.amount", UnemploymentAmount),
+    Subsection("unemployment.extras", UnemploymentExtras),
+], area_schemes={"unemployment_flat": ("unemployment.amount", "monthly")})

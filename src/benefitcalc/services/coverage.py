@@ -1,0 +1,105 @@
+"""``rulesets coverage``: region × sub-section × period → confirmed / derived /
+unconfirmed / missing, and the share of values confirmed. One linear sweep per
+(region, sub-section)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ..errors import InvalidInputError
+from ..rules.files import DAY, RulesetFile
+from ..rules.resolve import Period, Resolved, kind_of, periods
+from ..rules.schema import FIRST_DAY, LAST_DAY
+from ..rules.sections import area_schemes, is_area
+from ..rules.tree import RulesetTree
+from ..rules.values import iter_values
+
+#: The first day ``coverage`` reports unless told otherwise (the rulesets' data starts in 2018).
+COVERAGE_START = dt.date(2018, 1, 1)
+
+
+def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERAGE_START,
+             end: dt.date | None = None) -> dict[str, Any]:
+    """Which periods of each sub-section are confirmed, derived, unconfirmed or missing."""
+    end = end or dt.date.today()
+    for label, day in (("from", start), ("to", end)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInputError(f"{label}: {day} is outside {FIRST_DAY} – {LAST_DAY}", field=label)
+    if start > end:
+        raise InvalidInputError(f"from: {start} is after to {end}", field="from")
+    files = tree.all_files()
+    slugs = [tree.find(name)] if name else [f.region for f in files]
+    regions = []
+    counted: set[str] = set()
+    summary: dict[str, Any] = {"values": 0, "confirmed": 0, "derived": 0, "unconfirmed": 0, "missing_periods": 0}
+    for slug in slugs:
+        chain = tree.chain(slug)
+        sections: list[dict[str, Any]] = []
+        for sub in Resolved(chain, end).subsections:
+            if kind_of(sub) == "yearly":
+                years = sorted({b.year for f in chain for b in f.blocks(sub)})
+                sections.append({"section": sub, "years": years})
+                continue
+            ps = periods(chain, sub, start, end)
+            if is_area(sub):
+                ps = _mark_unused(chain, sub, ps, start, end)
+            missing = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status == "missing"]
+            covered = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status not in ("missing", "unused")]
+            summary["missing_periods"] += len(missing)
+            sections.append({"section": sub, "covered": _merge(covered), "missing": missing,
+                             "periods": [p.to_json() for p in ps]})
+        regions.append({"region": slug, "sections": sections})
+        for f in chain:
+            if f.name not in counted:
+                counted.add(f.name)
+                _count(f, summary)
+    summary["confirmed_share"] = (f"{Decimal(summary['confirmed']) / summary['values']:.3f}"
+                                  if summary["values"] else "0")
+    return {"from": start.isoformat(), "to": end.isoformat(), "regions": regions, "summary": summary}
+
+
+def _count(f: RulesetFile, summary: dict[str, Any]) -> None:
+    for sub in f.subsections:
+        for b in f.blocks(sub):
+            for v in iter_values(b):
+                summary["values"] += 1
+                summary[v.confidence] += 1
+
+
+def _mark_unused(chain: list[RulesetFile], sub: str, ps: list[Period], start: dt.date,
+                 end: dt.date) -> list[Period]:
+    """An area scheme is needed only while its tier table is in force (Jiangxi's flat
+    unemployment areas end with the flat amounts): elsewhere its periods are "unused".
+    Both lists are sorted and contiguous, so one pass over the two gives the cut."""
+    table, column = area_schemes()[sub.split(".", 1)[1]]
+    tables = periods(chain, table, start, end)
+    out: list[Period] = []
+    j = 0
+    for p in ps:
+        day = p.start
+        while day <= p.end:
+            while tables[j].end < day:
+                j += 1
+            q = tables[j]
+            stop = min(p.end, q.end)
+            used = q.source is not None and getattr(q.source.block, column, None) is not None
+            status, found = (p.status, p.found) if used else ("unused", ())
+            last = out[-1] if out else None
+            if last and last.status == status and [x.key for x in last.found] == [x.key for x in found]:
+                out[-1] = last._replace(end=stop)
+            else:
+                out.append(Period(day, stop, status, found))
+            day = stop + DAY
+    return out
+
+
+def _merge(spans: list[list[str]]) -> list[list[str]]:
+    out: list[list[str]] = []
+    for a, b in spans:
+        if out and dt.date.fromisoformat(out[-1][1]) + DAY == dt.date.fromisoformat(a):
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return out

@@ -1,0 +1,165 @@
+"""``rulesets list | show | check``: the regions, the rules in force on a date, and the
+validation of a tree (with the one way to write its MANIFEST)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInputError
+from ..rules.check import CheckReport, check_file, check_tree
+from ..rules.check import write_manifest as write_checked_manifest
+from ..rules.files import RulesetFile
+from ..rules.io import plain_decimal
+from ..rules.resolve import InForce, Resolved, covered_ranges, used_sha256
+from ..rules.schema import Brackets, Param, Rounding
+from ..rules.tree import RulesetTree
+from ..rules.values import iter_values
+
+
+def parse_date(text: str, field: str = "as_of") -> dt.date:
+    """A date option (YYYY-MM-DD); anything else is ``invalid_input`` naming the option."""
+    try:
+        if len(text.strip()) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise InvalidInputError(f"{field}: {text!r} is not a date (YYYY-MM-DD)", field=field) from None
+
+
+def split_region_date(spec: str, as_of: dt.date | None) -> tuple[str, dt.date | None]:
+    """``REGION@DATE`` → (region, date); a date both ways is invalid."""
+    if "@" in spec:
+        name, _, date = spec.rpartition("@")
+        if as_of is not None:
+            raise InvalidInputError("give the date as REGION@DATE or --as-of, not both", field="as_of")
+        return name, parse_date(date)
+    return spec, as_of
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Rounding):
+        return {"unit": plain_decimal(value.unit), "mode": value.mode}
+    if isinstance(value, dict):
+        return {k: json_value(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [json_value(v) for v in value]
+    return value
+
+
+def file_ref(f: RulesetFile) -> dict[str, str]:
+    return {"region": f.region, "level": f.meta.level, "version": f.meta.version, "file_sha256": f.file_sha256}
+
+
+def region_summary(f: RulesetFile) -> dict[str, Any]:
+    m = f.meta
+    return {"region": m.region, "level": m.level, "name": {"zh": m.name.zh, "en": m.name.en},
+            "admin_code": m.admin_code, "aliases": list(m.aliases), "extends": m.extends,
+            "version": m.version, "published": m.published.isoformat(),
+            "verified_through": m.verified_through.isoformat(), "file": f.name}
+
+
+def list_regions(tree: RulesetTree) -> list[dict[str, Any]]:
+    return [region_summary(f) for f in tree.all_files()]
+
+
+_NOT_SETTINGS = {"source", "confidence", "note", "since", "until", "year", "districts"}
+
+
+def _settings(block: Any) -> dict[str, Any]:
+    """A block's fields that are not parameters with provenance: method, flags, rounding,
+    the area's core districts, a bracket table's unit and mode."""
+    out: dict[str, Any] = {}
+    for name in type(block).model_fields:
+        value = getattr(block, name)
+        if name in _NOT_SETTINGS or value is None or value == () or isinstance(value, Param):
+            continue
+        if isinstance(value, Brackets):
+            out[name] = {"unit": value.unit, "mode": value.mode}
+        elif isinstance(value, dict) and value and not all(isinstance(v, Rounding) for v in value.values()):
+            continue  # a table of parameters (listed under values)
+        elif isinstance(value, tuple) and value and not isinstance(value[0], str):
+            continue  # items (listed under values)
+        else:
+            out[name] = json_value(value)
+    return out
+
+
+def describe(r: Resolved, x: InForce) -> dict[str, Any]:
+    """One block as ``show`` prints it: where it lives, when it is in force, its settings
+    and every value with its param path (the path a calculation's steps use)."""
+    sources = {r.qualify(x.block.source, x.file)[0]}
+    values = []
+    for v in iter_values(x.block):
+        q = r.qualify(v.source, x.file)[0]
+        sources.add(q)
+        values.append({"param": f"{x.subsection}.{v.path}", "value": json_value(v.value),
+                       "confidence": v.confidence, "note": v.note, "source": q})
+    block = x.block
+    out: dict[str, Any] = {"subsection": x.subsection, "region": x.region, "level": x.level,
+                           "block": x.ref().to_json()}
+    if hasattr(block, "since"):
+        out["in_force"] = [block.since.isoformat(), x.end.isoformat() if x.end else None]
+    out.update({"block_confidence": block.confidence, "note": block.note, "settings": _settings(block),
+                "sources": sorted(sources), "values": values})
+    return out
+
+
+def cited_sources(tree: RulesetTree, qualified: set[str]) -> dict[str, dict[str, str]]:
+    """The source records behind qualified ids (``jiangxi:jx-ui-2024``)."""
+    out = {}
+    for q in sorted(qualified):
+        region, _, sid = q.partition(":")
+        out[q] = tree.file(region).sources[sid].record()
+    return out
+
+
+def show(tree: RulesetTree, name: str, as_of: dt.date) -> dict[str, Any]:
+    """The rules in force for a region on a date, with level, block and sources; the
+    yearly blocks of that year and the year before; uncovered sub-sections listed.
+
+    Its ``resolved_sha256`` covers every block in force on the date and the nearest
+    ``[defaults]`` (a result's covers only what the result used)."""
+    slug = tree.find(name)
+    r = Resolved(tree.chain(slug), as_of)
+    in_force = r.in_force_all()
+    described = [describe(r, x) for x in in_force]
+    yearly = []
+    for sub, blocks in r.yearly().items():
+        near = [describe(r, x) for x in blocks if as_of.year - 1 <= x.block.year <= as_of.year]
+        yearly.append({"subsection": sub, "years": sorted({x.block.year for x in blocks}), "blocks": near})
+    defaults = next(([f] for f in r.chain if f.defaults is not None), [])
+    sources = cited_sources(tree, {q for d in described for q in d["sources"]}
+                            | {q for y in yearly for d in y["blocks"] for q in d["sources"]})
+    return {
+        "region": slug, "name": {"zh": r.chain[0].meta.name.zh, "en": r.chain[0].meta.name.en},
+        "as_of": as_of.isoformat(),
+        "rulesets": [file_ref(f) for f in reversed(r.chain)],
+        "resolved_sha256": used_sha256(slug, in_force, defaults),
+        "subsections": described,
+        "yearly": yearly,
+        "uncovered": [{"subsection": s, "covered": [[a.isoformat(), b.isoformat() if b else None]
+                                                     for a, b in covered_ranges(r.chain, s)]}
+                      for s in r.uncovered()],
+        "warnings": [w.to_json() for w in r.horizon_warnings()],
+        "sources": sources,
+    }
+
+
+def check(tree: RulesetTree, path: Path | None = None) -> CheckReport:
+    """Check a tree (default: the one in use) or one file: every problem at once."""
+    if path is not None and path.is_file():
+        return check_file(path)
+    return check_tree(path if path is not None else tree.root)
+
+
+def write_manifest(tree: RulesetTree, path: Path | None = None) -> CheckReport:
+    """Check the whole tree and, when nothing but the MANIFEST is out of date, rewrite it
+    atomically (``report.written``). A single file is refused: a MANIFEST is a tree's."""
+    return write_checked_manifest(path if path is not None else tree.root)
