@@ -11,11 +11,11 @@ Modules are imported only when their benefit is asked for.
 
 from __future__ import annotations
 
-import pkgutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -31,10 +31,8 @@ _NOT_BENEFITS = frozenset({"base"})
 
 @cache
 def _builtin_ids() -> tuple[str, ...]:
-    from . import calc
-
-    return tuple(sorted(m.name for m in pkgutil.iter_modules(calc.__path__)
-                        if m.name not in _NOT_BENEFITS and not m.name.startswith("_")))
+    names = (p.stem for p in (Path(__file__).parent / "calc").glob("*.py"))
+    return tuple(sorted(n for n in names if n not in _NOT_BENEFITS and not n.startswith("_")))
 
 
 def ids() -> list[str]:

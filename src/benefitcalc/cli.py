@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_args, get_type_hints
 
 import typer
 
@@ -442,20 +442,38 @@ def open_input(file: str) -> Iterator[Any]:
 # --- the entry point -----------------------------------------------------------------------
 
 
+def global_options_with_values() -> frozenset[str]:
+    """The global options that take a value, read from ``main_options``' own declarations."""
+    out: set[str] = set()
+    for hint in get_type_hints(main_options, include_extras=True).values():
+        args = get_args(hint)
+        if not args or args[0] is bool:
+            continue
+        for meta in args[1:]:
+            if isinstance(meta, typer.models.OptionInfo):
+                decls = [meta.default, *(meta.param_decls or ())]
+                out.update(d for d in decls if isinstance(d, str) and d.startswith("-"))
+    return frozenset(out)
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The command word of a command line, skipping the global options before it."""
+    with_value = global_options_with_values()
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in with_value:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def app_for(argv: list[str]) -> typer.Typer:
     """The app with only the command the line names (building every command's options is
-    a visible share of a single calculation's start-up); the whole app otherwise. The
-    command word is found by the real parser of the global options, so nothing is kept
-    by hand."""
-    probe = typer.Typer(**APP_SETTINGS)
-    probe.registered_callback = app.registered_callback
-    group = typer.main.get_command(probe)
-    try:
-        ctx = group.make_context("benefitcalc", list(argv), resilient_parsing=True)
-        words = [*getattr(ctx, "protected_args", []), *ctx.args]
-    except Exception:  # noqa: BLE001 - any trouble: let the whole app parse and report it
-        return app
-    name = words[0] if words else None
+    a visible share of a single calculation's start-up); the whole app otherwise."""
+    name = command_named(argv)
     commands = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", "")) == name]
     groups = [g for g in app.registered_groups if g.name == name]
     if not commands and not groups:
@@ -471,8 +489,9 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(int(ExitStatus.TERMINATED))
 
 
-def main() -> None:
-    """The ``benefitcalc`` command (see ``__main__`` for how the process is set up)."""
+def main() -> int:
+    """Run the command line in ``sys.argv``; the exit status (see ``__main__`` for how the
+    process is set up and ended)."""
     # pydantic looks for plugins in every installed package's entry points when it builds
     # its first validator, a visible share of a single calculation; this command uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -501,7 +520,12 @@ def main() -> None:
         sys.stderr.write(f"benefitcalc: cannot write the output: {exc.strerror}\n")
         _quiet_stdout()
         code = code or int(ExitStatus.BUG)
-    raise SystemExit(code)
+    if code is None:
+        return 0
+    if not isinstance(code, int):  # sys.exit("message")
+        sys.stderr.write(f"{code}\n")
+        return int(ExitStatus.BUG)
+    return code
 
 
 def _quiet_stdout() -> int:

@@ -101,13 +101,12 @@ class RulesetFile:
         file_sha256) from a sealed MANIFEST: when the bytes match, the file is trusted."""
         raw = read_bytes(path, root, name)
         digest = sha256_bytes(raw)
-        doc = decode_toml(raw, name)
         if sealed is not None and sealed[0] == digest:
             try:
-                return cls._trusted(doc, path, name, digest, sealed[1])
+                return cls._trusted(decode_toml(raw, name, check_numbers=False), path, name, digest, sealed[1])
             except Exception:  # noqa: BLE001 - anything unexpected: validate in full instead
                 pass
-        return cls.from_document(doc, path, name, digest)
+        return cls.from_document(decode_toml(raw, name), path, name, digest)
 
     @classmethod
     def _trusted(cls, doc: dict[str, Any], path: Path, name: str, digest: str, file_sha256: str) -> RulesetFile:

@@ -67,9 +67,10 @@ def read_bytes(path: Path, root: Path, name: str, limit: int = MAX_FILE_BYTES) -
     return b"".join(chunks)
 
 
-def parse_toml(text: str, file: str) -> dict[str, Any]:
+def parse_toml(text: str, file: str, check_numbers: bool = True) -> dict[str, Any]:
     """Parse TOML text; a syntax problem or an out-of-bounds number becomes an
-    ``InvalidRulesetError`` naming the file (and the key path of every bad number)."""
+    ``InvalidRulesetError`` naming the file (and the key path of every bad number).
+    ``check_numbers=False`` only for bytes already validated (a sealed file)."""
     try:
         doc = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -78,18 +79,18 @@ def parse_toml(text: str, file: str) -> dict[str, Any]:
         raise InvalidRulesetError([Problem(file, "", "not valid TOML: nested too deeply")]) from None
     except ValueError as exc:  # an integer of thousands of digits
         raise InvalidRulesetError([Problem(file, "", f"not valid TOML: {exc}")]) from None
-    problems = [Problem(file, path, message) for path, message in _bad_numbers(doc, "")]
+    problems = [Problem(file, path, message) for path, message in _bad_numbers(doc, "")] if check_numbers else []
     if problems:
         raise InvalidRulesetError(problems)
     return doc
 
 
-def decode_toml(raw: bytes, file: str) -> dict[str, Any]:
+def decode_toml(raw: bytes, file: str, check_numbers: bool = True) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidRulesetError([Problem(file, "", f"not UTF-8: {exc.reason}")]) from None
-    return parse_toml(text, file)
+    return parse_toml(text, file, check_numbers)
 
 
 def _bad_numbers(node: Any, path: str) -> Iterator[tuple[str, str]]:

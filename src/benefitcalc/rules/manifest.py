@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -87,6 +86,8 @@ def text_of(lines: Iterable[Line]) -> str:
 def write(root: Path, lines: Iterable[Line]) -> Path:
     """Write the MANIFEST atomically: a temporary file in the same directory, flushed to
     disk, then renamed over the old one, so an interrupted write leaves the old file whole."""
+    import tempfile
+
     target = root / NAME
     data = text_of(lines).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=".MANIFEST.", dir=root)

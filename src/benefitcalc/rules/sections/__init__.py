@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from importlib import import_module
-from importlib.util import find_spec
+from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -24,6 +24,7 @@ from pydantic import TypeAdapter
 from ...errors import ProgrammingError
 
 _GROUP_NAME = re.compile(r"^[a-z][a-z_]*$")
+_HERE = Path(__file__).parent
 
 
 class Subsection:
@@ -97,10 +98,12 @@ _LOADED: dict[str, Group | None] = {}
 def register(group: Group) -> None:
     """Make a section known (a benefit defined outside the package)."""
     _REGISTERED[group.name] = group
+    _REQUIRED.clear()
 
 
 def unregister(name: str) -> None:
     _REGISTERED.pop(name, None)
+    _REQUIRED.clear()
 
 
 def common() -> Group:
@@ -118,8 +121,7 @@ def group(name: str) -> Group | None:
     if name not in _LOADED:
         module = "common" if name == "" else name
         found: Group | None = None
-        if (name == "" or (_GROUP_NAME.match(name) and name != "common")) and \
-                find_spec(f"{__name__}.{module}") is not None:
+        if (name == "" or (_GROUP_NAME.match(name) and name != "common")) and (_HERE / f"{module}.py").is_file():
             found = import_module(f"{__name__}.{module}").GROUP
         _LOADED[name] = found
     return _LOADED[name]
@@ -134,6 +136,16 @@ def subsection(name: str) -> Subsection | None:
 
 def require(name: str) -> Subsection:
     """The sub-section of a name the code uses; an unknown name is a bug, not a data gap."""
+    found = _REQUIRED.get(name)
+    if found is None:
+        found = _REQUIRED[name] = _require(name)
+    return found
+
+
+_REQUIRED: dict[str, Subsection] = {}
+
+
+def _require(name: str) -> Subsection:
     if is_area(name):
         if name.split(".", 1)[1] not in area_schemes():
             raise ProgrammingError(f"no area scheme {name!r} is defined")
@@ -146,12 +158,7 @@ def require(name: str) -> Subsection:
 
 def all_groups() -> list[Group]:
     """Every section: the package's modules and the registered ones."""
-    from . import __path__ as here
-
-    names = {""}
-    import pkgutil
-
-    names |= {m.name for m in pkgutil.iter_modules(here) if m.name != "common"}
+    names = {""} | {p.stem for p in _HERE.glob("*.py") if p.stem not in ("common", "__init__")}
     names |= set(_REGISTERED)
     return [g for n in sorted(names) if (g := group(n)) is not None]
 
