@@ -165,3 +165,61 @@ def test_the_installed_command_reads_a_case_on_stdin(tmp_path):
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["amounts"]["monthly_benefit"] == "1449.00"
+
+
+def test_calc_reads_json_lines_and_a_bad_line_costs_only_itself():
+    good = json.dumps({"id": 1, "benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01",
+                       "contribution_months": 80})
+    lines = "\n".join([good, '{"benefit": "unemployment"', "", good.replace('"id": 1', '"id": 3')]) + "\n"
+    result = calc_json(lines)
+    assert result.exit_code == 3, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out] == [1, None, 3]
+    assert out[1]["line"] == 2 and out[1]["error"]["code"] == "invalid_input"
+    # 2000 × 0.90 = 1800 (Jiangxi 2024, 一类)
+    assert out[0]["amounts"]["monthly_benefit"] == out[2]["amounts"]["monthly_benefit"] == "1800.00"
+    assert "1 cases failed" in result.stderr or "1 case" in result.stderr
+
+
+def test_calc_reads_an_array_of_cases_and_a_case_over_several_lines():
+    case = {"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01", "contribution_months": 80}
+    result = calc_json(json.dumps([case, {**case, "id": "x"}]))
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
+    pretty = calc_json(json.dumps(case, indent=2))
+    assert pretty.exit_code == 0 and json.loads(pretty.stdout)["amounts"]["duration_months"] == 15
+
+
+def test_calc_with_no_case_is_invalid_input():
+    result = calc_json("\n\n")
+    assert result.exit_code == 3 and "no case" in result.stderr
+
+
+def _run_main(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+def test_an_unexpected_exception_is_one_line_and_exit_1():
+    code = ("import sys\nimport benefitcalc.engine as e\n"
+            "def boom(self, case):\n    raise RuntimeError('kaboom')\n"
+            "e.Engine.calculate = boom\n"
+            "sys.argv = ['benefitcalc', 'unemployment', '--region', 'nanchang', '--contribution-months', '80']\n"
+            "from benefitcalc.cli import main\nraise SystemExit(main())\n")
+    result = _run_main(code)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "internal error (RuntimeError): kaboom" in result.stderr
+    with_traceback = _run_main(code.replace("'unemployment'", "'--traceback', 'unemployment'"))
+    assert with_traceback.returncode == 1 and "Traceback" in with_traceback.stderr
+
+
+@pytest.mark.installed
+@pytest.mark.parametrize("signal_number,status", [(2, 130), (15, 143)])
+def test_an_interrupt_while_waiting_for_input_exits_quietly(tmp_path, signal_number, status):
+    import time
+
+    proc = subprocess.Popen([str(BIN), "calc", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    time.sleep(1.5)  # start-up, then waiting on stdin
+    proc.send_signal(signal_number)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == status, err
+    assert "Traceback" not in err

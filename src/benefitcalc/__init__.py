@@ -38,7 +38,7 @@ def calculate(case: Any) -> Result:
         from .engine import Engine
 
         _DEFAULT.append(Engine())
-    return _DEFAULT[0].calculate(case)  # type: ignore[no-any-return]
+    return _DEFAULT[0].calculate(case)
 
 
 def __getattr__(name: str) -> Any:

@@ -173,7 +173,7 @@ class Rules:
         if row is None:
             raise InvalidRulesetError([_problem(found, field, f"no row holds {fmt(x)} {brackets.unit}")])
         self._record(step, found, row_path(field, row), row.value, row)
-        return row.value  # type: ignore[no-any-return]
+        return row.value
 
     def marginal(self, sub: str, field: str, x: Decimal, step: str, total_step: str) -> Decimal:
         """Σ each row's rate × the part of ``x`` inside the row (marginal mode), with a step

@@ -81,7 +81,7 @@ def duration(case: UnemploymentCase, rules: Rules) -> int:
 def flat_per_tier(case: UnemploymentCase, rules: Rules) -> Decimal:
     """A fixed monthly amount for the area tier of the ``unemployment_flat`` scheme."""
     tier = rules.tier("unemployment_flat", case.district)
-    return rules.value(AMOUNT, "monthly", tier, step="flat_amount")  # type: ignore[no-any-return]
+    return rules.value(AMOUNT, "monthly", tier, step="flat_amount")
 
 
 def share_of_minimum_wage(case: UnemploymentCase, rules: Rules) -> Decimal:

@@ -22,10 +22,9 @@ from pathlib import Path
 from ..errors import InvalidRulesetError, Problem, ProblemKind, UnknownRegionError
 from . import manifest
 from .files import RulesetFile
-from .resolve import Period, kind_of, periods
+from .resolve import InForce, Period, kind_of, periods
 from .sections import area_schemes, area_subsection, is_area
 from .tree import SLUG, RulesetTree
-from .values import iter_values
 
 LEVEL_OF_PLACE = {"top": ("national",), "province": ("province",), "below": ("city", "district")}
 
@@ -106,11 +105,11 @@ def check_tree(root: Path, today: dt.date | None = None) -> CheckReport:
     for slug, chain in chains.items():
         if any(f.name in broken for f in chain):
             continue  # its own problems are reported; chain checks would only echo them
-        horizon = _horizon(chain, today)
+        sweeps = Sweeps(chain, today)
         _check_sources(chain, report)
-        _check_areas(chain, report, horizon)
+        _check_areas(chain, report, sweeps)
         if slug not in parents:
-            _check_reads(chain, report, horizon)
+            _check_reads(chain, report, sweeps)
     _check_manifest(tree, report)
     # the same problem reached through several chains is reported once
     report.problems = list(dict.fromkeys(report.problems))
@@ -132,9 +131,9 @@ def _check_sources(chain: list[RulesetFile], report: CheckReport) -> None:
                                                "ids must be unique along the chain"))
     known = {sid for g in chain for sid in g.sources}
     for sub in f.subsections:
-        for b in f.blocks(sub):
+        for i, b in enumerate(f.blocks(sub)):
             label = _label(sub, b)
-            ids = {("source", b.source)} | {(v.path, v.source) for v in iter_values(b) if v.source != b.source}
+            ids = {("source", b.source)} | {(v.path, v.source) for v in f.values(sub, i) if v.source != b.source}
             ids |= {(f"items.{i.id}.source", i.source) for i in getattr(b, "items", ()) if i.source}
             for where, sid in sorted(ids):
                 if sid not in known:
@@ -142,9 +141,22 @@ def _check_sources(chain: list[RulesetFile], report: CheckReport) -> None:
                     report.problems.append(Problem(f.name, path, f"unknown source id {sid!r}"))
 
 
-def _horizon(chain: list[RulesetFile], today: dt.date) -> dt.date:
-    latest = [b.since for g in chain for s in g.subsections for b in g.blocks(s) if hasattr(b, "since")]
-    return max([today, *latest])
+class Sweeps:
+    """Each sub-section of a chain cut into periods once, from the chain's first ``since``
+    to its horizon (today, or its latest ``since`` if later), and reused by every check."""
+
+    def __init__(self, chain: list[RulesetFile], today: dt.date) -> None:
+        starts = [b.since for g in chain for s in g.subsections if kind_of(s) != "yearly" for b in g.blocks(s)]
+        self.chain = chain
+        self.first = min(starts, default=today)
+        self.horizon = max([today, *starts])
+        self._cache: dict[str, tuple[list[Period], list[dt.date]]] = {}
+
+    def of(self, sub: str) -> tuple[list[Period], list[dt.date]]:
+        if sub not in self._cache:
+            ps = periods(self.chain, sub, self.first, self.horizon)
+            self._cache[sub] = (ps, [p.start for p in ps])
+        return self._cache[sub]
 
 
 def _overlapping(ps: list[Period], starts: list[dt.date], start: dt.date, end: dt.date) -> list[Period]:
@@ -159,17 +171,16 @@ def _overlapping(ps: list[Period], starts: list[dt.date], start: dt.date, end: d
     return out
 
 
-def _check_areas(chain: list[RulesetFile], report: CheckReport, horizon: dt.date) -> None:
+def _check_areas(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) -> None:
     f = chain[0]
     for scheme, (table, column) in area_schemes().items():
         sub = area_subsection(scheme)
         blocks = f.blocks(sub)
         if not blocks:
             continue
-        ps = periods(chain, table, blocks[0].since, horizon)
-        starts = [p.start for p in ps]
+        ps, starts = sweeps.of(table)
         for i, area in enumerate(blocks):
-            end = f.end(sub, i) or horizon
+            end = f.end(sub, i) or sweeps.horizon
             label = f"area[since={area.since}]"
             for p in _overlapping(ps, starts, area.since, end):
                 tiers = getattr(p.source.block, column, None) if p.source else None
@@ -186,31 +197,27 @@ def _check_areas(chain: list[RulesetFile], report: CheckReport, horizon: dt.date
                             f"(since {p.source.block.since}; tiers: {', '.join(tiers)})"))
 
 
-def _check_reads(chain: list[RulesetFile], report: CheckReport, horizon: dt.date) -> None:
+def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) -> None:
     """Where a block is in force for a leaf region, what its method reads must be covered,
     and an amount it rounds must have a rounding."""
     region = chain[0].region
     defaults = any(g.defaults is not None for g in chain)
     subs = sorted({s for g in chain for s in g.subsections})
-    read_cache: dict[str, tuple[list[Period], list[dt.date]]] = {}
     for sub in subs:
         if kind_of(sub) == "yearly":
             blocks = [(g, b) for g in chain for b in g.blocks(sub)]
             for g, b in blocks:
                 _check_rounding(g, sub, b, region, defaults, report)
             continue
-        first = min((b.since for g in chain for b in g.blocks(sub)), default=None)
-        if first is None:
-            continue
-        for p in periods(chain, sub, first, horizon):
+        for p in sweeps.of(sub)[0]:
             for found in p.found:
                 block = found.block
                 _check_rounding(found.file, sub, block, region, defaults, report)
                 for read in getattr(block, "READS", ()):
-                    if read not in read_cache:
-                        rps = periods(chain, read, first, horizon)
-                        read_cache[read] = (rps, [q.start for q in rps])
-                    rps, starts = read_cache[read]
+                    if kind_of(read) == "yearly":
+                        _check_yearly_read(chain, found, sub, read, p, report)
+                        continue
+                    rps, starts = sweeps.of(read)
                     cover = _overlapping(rps, starts, p.start, p.end)
                     where = _label(sub, block)
                     method = getattr(block, "method", "this block")
@@ -223,6 +230,24 @@ def _check_reads(chain: list[RulesetFile], report: CheckReport, horizon: dt.date
                             if q.status == "missing":
                                 report.notes.append(f"{region}: {sub} ({method}) reads {read}, "
                                                     f"not covered from {q.start} to {q.end} (a known gap)")
+
+
+def _check_yearly_read(chain: list[RulesetFile], found: InForce, sub: str, read: str, p: Period,
+                       report: CheckReport) -> None:
+    """A method that reads a yearly sub-section (a year's figure, or the year before's)
+    needs some year of it; the years it lacks around the period are noted as known gaps."""
+    region = chain[0].region
+    years = {b.year for g in chain for b in g.blocks(read)}
+    where = _label(sub, found.block)
+    method = getattr(found.block, "method", "this block")
+    if not years:
+        report.problems.append(Problem(found.file.name, f"{where}.method",
+                                       f"{method} reads {read}, which {region} has for no year"))
+        return
+    lacking = [y for y in range(p.start.year - 1, p.end.year + 1) if y not in years]
+    if lacking:
+        report.notes.append(f"{region}: {sub} ({method}) reads {read}, which has no figure for "
+                            f"{', '.join(map(str, lacking))} (a known gap)")
 
 
 def _check_rounding(file: RulesetFile, sub: str, block: object, region: str, defaults: bool,

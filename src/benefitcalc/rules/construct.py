@@ -7,21 +7,24 @@ test asserts that every shipped file gives equal models both ways). Construction
 then give what validation gives, and it can, because the models never coerce: scalar
 fields are strict, so the only conversions are the ``BeforeValidator`` and
 ``AfterValidator`` functions of the fields, which are applied here in the same order.
-Checks that can only reject (lengths, patterns, model validators) are skipped.
-
-As a second line of defence the converters check types as strict validation would, and
-raise ``Untrusted`` on anything unexpected; the loader then validates the file in full.
+The checks that can only reject are run too — types as strict validation checks them, the
+length, bound and pattern constraints, and the models' "after" validators — so that even a
+MANIFEST forged to list bad bytes cannot make this path answer differently: anything
+validation would refuse raises ``Untrusted`` (or the validator's ``ValueError``), and the
+loader then validates the data in full, which reports the problem with its key path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator
+import annotated_types as at
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Strict
 from pydantic.fields import FieldInfo
 
 Converter = Callable[[Any], Any]
@@ -70,20 +73,54 @@ _SCALARS: dict[Any, Converter] = {bool: _exact(bool), int: _exact(int), dt.date:
                                   str: _string, Decimal: _decimal}
 
 
+def _constraint(meta: Any) -> Converter | None:
+    """A check for one constraint of a field (``Field(min_length=…, ge=…, pattern=…)``)."""
+    def check(ok: Callable[[Any], bool], what: str) -> Converter:
+        def run(value: Any) -> Any:
+            if not ok(value):
+                raise Untrusted(f"{value!r:.40} does not satisfy {what}")
+            return value
+        return run
+
+    if isinstance(meta, at.MinLen):
+        return check(lambda v: len(v) >= meta.min_length, f"min_length {meta.min_length}")
+    if isinstance(meta, at.MaxLen):
+        return check(lambda v: len(v) <= meta.max_length, f"max_length {meta.max_length}")
+    if isinstance(meta, at.Ge):
+        return check(lambda v: v >= meta.ge, f"ge {meta.ge}")
+    if isinstance(meta, at.Le):
+        return check(lambda v: v <= meta.le, f"le {meta.le}")
+    if isinstance(meta, at.Gt | at.Lt | at.MultipleOf):
+        raise Untrusted(f"no trusted construction for the constraint {meta!r}")
+    pattern = getattr(meta, "pattern", None)
+    if isinstance(pattern, str):
+        compiled = re.compile(pattern)
+        return check(lambda v: compiled.search(v) is not None, f"pattern {pattern}")
+    return None
+
+
 def _with_validators(metadata: Any, tp: Any) -> Converter:
     # every validator in the ruleset models takes the value alone; the last Before runs first
     befores = [cast(Converter, m.func) for m in metadata if isinstance(m, BeforeValidator)][::-1]
     afters = [cast(Converter, m.func) for m in metadata if isinstance(m, AfterValidator)]
-    discriminator = next((m.discriminator for m in metadata
-                          if isinstance(m, FieldInfo) and m.discriminator), None)
+    checks: list[Converter] = []
+    discriminator = None
+    for m in metadata:
+        if isinstance(m, FieldInfo):
+            discriminator = discriminator or m.discriminator
+            checks += [c for c in map(_constraint, m.metadata) if c is not None]
+        elif not isinstance(m, BeforeValidator | AfterValidator | Strict) and (c := _constraint(m)) is not None:
+            checks.append(c)
     inner = converter(tp, discriminator if isinstance(discriminator, str) else None)
-    if not befores and not afters:
+    if not befores and not afters and not checks:
         return inner
 
     def convert(value: Any) -> Any:
         for func in befores:
             value = func(value)
         value = inner(value)
+        for check in checks:
+            check(value)
         for func in afters:
             value = func(value)
         return value
@@ -155,6 +192,11 @@ def _union_plan(tp: Any, discriminator: str | None) -> Converter:
 
 
 def _model_plan(model: type[BaseModel]) -> Converter:
+    decorators = model.__pydantic_decorators__
+    if decorators.field_validators or decorators.root_validators or decorators.validators or \
+            any(d.info.mode != "after" for d in decorators.model_validators.values()):
+        raise Untrusted(f"no trusted construction for {model.__name__}: it has validators of another kind")
+    after = [cast(Callable[[Any], Any], d.func) for d in decorators.model_validators.values()]
     fields: list[tuple[str, str, Converter, bool]] = []
     keys: set[str] = set()
 
@@ -175,6 +217,9 @@ def _model_plan(model: type[BaseModel]) -> Converter:
                 values[name] = conv(value[key])
             elif required:
                 raise Untrusted(f"{model.__name__}.{key} is missing")
-        return model.model_construct(**values)
+        instance = model.model_construct(**values)
+        for check in after:  # the model validators: they only reject (see schema.py)
+            check(instance)
+        return instance
 
     return convert

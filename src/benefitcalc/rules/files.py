@@ -22,9 +22,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidRulesetError, Problem
+from ..notices import worst
 from .io import canonical_json, decode_toml, read_bytes, sha256_bytes, sha256_text
-from .schema import Block, Defaults, Meta, Source, data_of
+from .schema import Block, Defaults, Meta, Source
 from .sections import AREA, Subsection, area_schemes, area_subsection, group, is_area, subsection
+from .values import ValueRecord, iter_values
 
 DAY = dt.timedelta(days=1)
 _TOP = ("meta", "sources", "defaults")
@@ -78,16 +80,26 @@ class RulesetFile:
         #: the TOML data of each sub-section's blocks (``area.<scheme>`` split out)
         self.raw = raw
         self.bytes_sha256 = bytes_sha256
-        self.file_sha256 = ""
+        self._file_sha256 = ""
         #: built without validation from a sealed MANIFEST entry (see the module docstring)
         self.trusted = False
         self._blocks: dict[str, tuple[Any, ...]] = {}
         self._starts: dict[str, list[dt.date]] = {}
         self._texts: dict[tuple[str, int], str] = {}
+        self._values: dict[tuple[str, int], tuple[ValueRecord, ...]] = {}
+        self._status: dict[tuple[str, int], str] = {}
 
     @property
     def region(self) -> str:
         return self.meta.region
+
+    @property
+    def file_sha256(self) -> str:
+        """The sha256 of the validated file as canonical JSON (computed on first use; for a
+        sealed file, the MANIFEST's entry)."""
+        if not self._file_sha256:
+            self._file_sha256 = sha256_text(self.canonical())
+        return self._file_sha256
 
     @property
     def sha256(self) -> str:
@@ -127,7 +139,7 @@ class RulesetFile:
             else:
                 raw[key] = value
         f = cls(path, name, construct(Meta, doc["meta"]), sources, defaults, raw, digest)
-        f.trusted, f.file_sha256 = True, file_sha256
+        f.trusted, f._file_sha256 = True, file_sha256
         return f
 
     @classmethod
@@ -165,7 +177,6 @@ class RulesetFile:
                 problems += exc.problems
         if problems or meta is None:
             raise InvalidRulesetError(problems)
-        f.file_sha256 = sha256_text(f.canonical())
         return f
 
     # -- blocks ------------------------------------------------------------------------
@@ -190,11 +201,15 @@ class RulesetFile:
     def _build(self, name: str, raw: list[Any]) -> tuple[Any, ...]:
         spec = self.spec(name)
         prefix = "area" if is_area(name) else name
+        blocks = None
         if self.trusted:
             from .construct import construct
 
-            blocks = [construct(spec.model, b) for b in raw]
-        else:
+            try:
+                blocks = [construct(spec.model, b) for b in raw]
+            except Exception:  # noqa: BLE001 - not what validation accepts: validate it, for the problem's path
+                blocks = None
+        if blocks is None:
             try:
                 blocks = list(spec.adapter.validate_python(raw))
             except ValidationError as exc:
@@ -211,9 +226,9 @@ class RulesetFile:
         blocks = self.blocks(name)
         block = blocks[i]
         if block.until is not None:
-            return block.until  # type: ignore[no-any-return]
+            return block.until
         if i + 1 < len(blocks):
-            return blocks[i + 1].since - DAY  # type: ignore[no-any-return]
+            return blocks[i + 1].since - DAY
         return None
 
     def in_force(self, name: str, on: dt.date) -> int | None:
@@ -236,18 +251,31 @@ class RulesetFile:
         """The canonical JSON of one validated block (what ``resolved_sha256`` hashes)."""
         key = (name, i)
         if key not in self._texts:
-            self._texts[key] = canonical_json(data_of(self.blocks(name)[i]))
+            self._texts[key] = canonical_json(self.blocks(name)[i])
         return self._texts[key]
 
     def defaults_text(self) -> str:
-        return canonical_json(data_of(self.defaults)) if self.defaults is not None else "null"
+        return canonical_json(self.defaults)
 
     def canonical(self) -> str:
         """The whole validated file as canonical JSON."""
-        data = {"meta": data_of(self.meta), "sources": data_of(self.sources),
-                "defaults": None if self.defaults is None else data_of(self.defaults),
-                "blocks": {name: [data_of(b) for b in self.blocks(name)] for name in sorted(self.raw)}}
-        return canonical_json(data)
+        return canonical_json({"meta": self.meta, "sources": self.sources, "defaults": self.defaults,
+                               "blocks": {name: self.blocks(name) for name in sorted(self.raw)}})
+
+    def values(self, name: str, i: int) -> tuple[ValueRecord, ...]:
+        """Every parameter of block i, with its effective source and confidence (cached)."""
+        key = (name, i)
+        if key not in self._values:
+            self._values[key] = tuple(iter_values(self.blocks(name)[i]))
+        return self._values[key]
+
+    def status(self, name: str, i: int) -> str:
+        """The least certain confidence of block i and its values (coverage's status)."""
+        key = (name, i)
+        if key not in self._status:
+            block = self.blocks(name)[i]
+            self._status[key] = worst(block.confidence, *(v.confidence for v in self.values(name, i)))
+        return self._status[key]
 
     def document(self) -> dict[str, Any]:
         """The validated file as TOML-ready data in its shortest form (for writing back)."""

@@ -20,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..errors import InvalidRulesetError, Problem
 
 #: A ruleset file larger than this is refused before it is parsed.
@@ -158,22 +160,41 @@ _DECIMAL_MARK = "\x00D\x00"
 _MARKED = re.compile(r'"\\u0000D\\u0000(-?[0-9.]+)"')  # how json.dumps writes the mark
 
 
+_FIELDS: dict[type, list[tuple[str, str]]] = {}
+
+
+def _fields(kind: type[BaseModel]) -> list[tuple[str, str]]:
+    if kind not in _FIELDS:
+        _FIELDS[kind] = [(name, info.alias or name) for name, info in kind.model_fields.items()]
+    return _FIELDS[kind]
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str:
+        return "\x00S" + value if "\x00" in value else value  # never taken for a marked Decimal
+    if kind is Decimal:
+        return _DECIMAL_MARK + format(value, "f")
+    if kind is dict:
         return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if kind is tuple or kind is list:
         return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return _DECIMAL_MARK + plain_decimal(value)
+    if value is None or kind is int or kind is bool:
+        return value
+    if isinstance(value, BaseModel):  # every field, defaults included, under its name in the file
+        return {key: _plain(getattr(value, name)) for name, key in _fields(kind)}
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
-    if isinstance(value, str) and "\x00" in value:
-        return "\x00S" + value  # can never be taken for a marked Decimal
+    if isinstance(value, Decimal):
+        return _DECIMAL_MARK + format(value, "f")
+    if isinstance(value, str):
+        return _plain(str(value))
     return value
 
 
 def canonical_json(value: Any) -> str:
-    """Sorted keys, ISO dates, Decimals in plain fixed-point (as JSON numbers), no whitespace."""
+    """Sorted keys, ISO dates, Decimals in plain fixed-point (as JSON numbers), no whitespace;
+    a validated model as all its fields under their names in the file."""
     text = json.dumps(_plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return _MARKED.sub(r"\1", text)
 

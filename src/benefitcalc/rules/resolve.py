@@ -23,7 +23,7 @@ from .io import sha256_text
 from .schema import LAST_DAY, DistrictTier, Rounding, Source
 from .sections import area_subsection, is_area, require
 from .tree import RulesetTree
-from .values import iter_values
+from .values import ValueRecord
 
 
 class InForce(NamedTuple):
@@ -62,6 +62,10 @@ class InForce(NamedTuple):
     @property
     def text(self) -> str:
         return self.file.block_text(self.subsection, self.position)
+
+    @property
+    def values(self) -> tuple[ValueRecord, ...]:
+        return self.file.values(self.subsection, self.position)
 
 
 def fmt_ranges(ranges: list[tuple[dt.date, dt.date | None]]) -> str:
@@ -303,17 +307,12 @@ def covered_ranges(chain: list[RulesetFile], subsection: str) -> list[tuple[dt.d
     spans = sorted((b.since, f.end(subsection, i)) for f in chain for i, b in enumerate(f.blocks(subsection)))
     merged: list[tuple[dt.date, dt.date | None]] = []
     for a, b in spans:
-        if merged and (merged[-1][1] is None or a <= _after(merged[-1][1])):  # type: ignore[arg-type]
+        if merged and (merged[-1][1] is None or a <= _after(merged[-1][1])):
             last_a, last_b = merged[-1]
             merged[-1] = (last_a, None if last_b is None or b is None else max(last_b, b))
         else:
             merged.append((a, b))
     return merged
-
-
-def block_status(found: InForce) -> str:
-    block = found.block
-    return worst(block.confidence, *(v.confidence for v in iter_values(block)))
 
 
 class Period(NamedTuple):
@@ -337,7 +336,7 @@ class Period(NamedTuple):
             out["block"] = {k: str(v) for k, v in first.ref().to_json().items()}
             counts = {"confirmed": 0, "derived": 0, "unconfirmed": 0}
             for x in self.found:
-                for v in iter_values(x.block):
+                for v in x.values:
                     counts[v.confidence] += 1
             out["values"] = counts
             unsourced = getattr(first.block, "unsourced", ())
@@ -353,7 +352,6 @@ def periods(chain: list[RulesetFile], subsection: str, start: dt.date, end: dt.d
     """The window cut into periods, each with the block(s) resolved in it (or missing)."""
     additive = kind_of(subsection) == "additive"
     participating = [bool(f.blocks(subsection)) for f in chain]
-    status_of: dict[tuple[str, str, int], str] = {}
     out: list[Period] = []
     for seg in timeline(chain, subsection, start, end):
         if additive:
@@ -367,7 +365,7 @@ def periods(chain: list[RulesetFile], subsection: str, start: dt.date, end: dt.d
         if not complete:
             status, found = "missing", ()
         else:
-            status = worst(*(status_of.setdefault(x.key, block_status(x)) for x in found))
+            status = worst(*(x.file.status(x.subsection, x.position) for x in found))
         last = out[-1] if out else None
         if last and last.status == status and [x.key for x in last.found] == [x.key for x in found]:
             out[-1] = last._replace(end=seg.end)

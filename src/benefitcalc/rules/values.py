@@ -71,25 +71,31 @@ def iter_values(block: Block) -> Iterator[ValueRecord]:
 
 
 def _walk(node: Any, path: str, block: Block) -> Iterator[ValueRecord]:
-    if isinstance(node, Param):
+    kind = type(node)
+    if kind is Param or kind is BracketRow:
         yield record(path, node.value, node, block)
-    elif isinstance(node, DistrictTier):
+    elif kind is DistrictTier:
         yield record(path, node.tier, node, block)
-    elif isinstance(node, Brackets):
+    elif kind is Brackets:
         for row in node.rows:
             yield record(row_path(path, row), row.value, row, block)
-    elif isinstance(node, dict):
+    elif kind is dict:
         for key, value in node.items():
-            yield from _walk(value, join(path, key), block)
-    elif isinstance(node, tuple):
+            yield from _walk(value, f"{path}.{key}" if path else key, block)
+    elif kind is tuple:
         for i, value in enumerate(node):
             yield from _walk(value, join(path, getattr(value, "id", i)), block)
     elif isinstance(node, BaseModel):
-        skip = _NOT_VALUES.get(type(node), frozenset())
-        for name in type(node).model_fields:
-            if (node is block and name in _BLOCK_FIELDS) or name in skip or name == "round":
-                continue
-            yield from _walk(getattr(node, name), join(path, name), block)
+        skip = _SKIP.get(kind)
+        if skip is None:
+            skip = _SKIP[kind] = frozenset(_NOT_VALUES.get(kind, frozenset()) | {"round"}
+                                           | (_BLOCK_FIELDS if isinstance(node, Block) else frozenset()))
+        for name in kind.model_fields:
+            if name not in skip:
+                yield from _walk(getattr(node, name), f"{path}.{name}" if path else name, block)
+
+
+_SKIP: dict[type, frozenset[str]] = {}
 
 
 def value_at(block: Block, parts: tuple[str, ...]) -> tuple[Any, Provenance | None]:

@@ -14,7 +14,6 @@ from ..rules.resolve import Period, Resolved, kind_of, periods
 from ..rules.schema import FIRST_DAY, LAST_DAY
 from ..rules.sections import area_schemes, is_area
 from ..rules.tree import RulesetTree
-from ..rules.values import iter_values
 
 #: The first day ``coverage`` reports unless told otherwise (the rulesets' data starts in 2018).
 COVERAGE_START = dt.date(2018, 1, 1)
@@ -62,8 +61,8 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
 
 def _count(f: RulesetFile, summary: dict[str, Any]) -> None:
     for sub in f.subsections:
-        for b in f.blocks(sub):
-            for v in iter_values(b):
+        for i in range(len(f.blocks(sub))):
+            for v in f.values(sub, i):
                 summary["values"] += 1
                 summary[v.confidence] += 1
 

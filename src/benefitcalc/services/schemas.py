@@ -91,7 +91,7 @@ def result_models() -> list[type[BaseModel]]:
         amounts = create_model(  # type: ignore[call-overload]
             f"{b.id.title().replace('_', '')}Amounts", __base__=_Out,
             **{a.name: (_KIND[a.kind][0], _KIND[a.kind][1]) for a in b.amounts})
-        out.append(create_model(  # type: ignore[call-overload]
+        out.append(create_model(
             f"{b.id.title().replace('_', '')}Result", __base__=_Out,
             id=(str | int | None, ...), benefit=(literal[b.id], ...), region=(str, ...),
             district=(str | None, ...), as_of=(str, ...), contract=(Literal[1], ...),

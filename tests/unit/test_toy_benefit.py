@@ -1,0 +1,103 @@
+"""A benefit added from outside the package (tests/unit/toy_benefit.py) with no edit
+anywhere else: it validates, resolves, computes, explains, hashes and shows up in the
+schemas and the command line — through yearly blocks (上年度), additive layering and the
+rounding of one component."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from toy_benefit import CITY, NATIONAL, PROVINCE, TOY
+from typer.testing import CliRunner
+
+from benefitcalc import benefits
+from benefitcalc.cli import app
+from benefitcalc.engine import Engine
+from benefitcalc.errors import InvalidInputError, NoRulesetInForceError
+from benefitcalc.rules.check import check_tree
+from benefitcalc.services.coverage import coverage
+from benefitcalc.services.rulesets import show
+
+CASE = {"benefit": "toy_allowance", "region": "city", "as_of": "2024-06-01", "months": 3}
+
+
+@pytest.fixture
+def toy_tree(make_tree):
+    with benefits.registered(TOY):
+        yield make_tree(national=NATIONAL, province=PROVINCE, city=CITY)
+
+
+def test_the_toy_benefit_computes_through_every_level_and_rounds_one_component(toy_tree):
+    result = Engine(toy_tree.root).calculate(CASE)
+    # base: national add 100; province at_least 150 → max(100, 150) = 150; city add 20 → 170
+    # share part: 6000.37 (average wage of 2023, the year before 2024-06-01) × 0.013 = 78.00481,
+    #             rounded up to 0.1 (the block's share_part rounding) → 78.1
+    # monthly: 170 + (10 + 78.1) = 258.1, rounded by the default 0.01 half_up → 258.10
+    assert result.amounts == {"monthly_toy": Decimal("258.10"), "months": 3}
+    assert result.to_json()["amounts"] == {"monthly_toy": "258.10", "months": 3}
+    steps = {s.id: s for s in result.steps}
+    assert steps["share_part"].value == Decimal("78.1")
+    assert "rounded to 0.1 up" in steps["share_part"].formula
+    assert steps["average_wage"].param == "average_wage.monthly"
+    assert steps["average_wage"].block.year == 2023 and steps["average_wage"].level == "province"
+    levels = [(s.block.region, s.param, s.value) for s in result.steps if s.id == "base_level"]
+    assert levels == [("national", "toy_allowance.base.add", Decimal(100)),
+                      ("prov", "toy_allowance.base.at_least", Decimal(150)),
+                      ("city", "toy_allowance.base.add", Decimal(20))]
+    assert [s.value for s in result.steps if s.id == "base_total"] == [Decimal(100), Decimal(150), Decimal(170)]
+    assert set(result.sources) == {"national:law", "prov:prov-doc"}
+
+
+def test_a_year_without_its_average_wage_names_the_year_and_never_falls_back(toy_tree):
+    with pytest.raises(NoRulesetInForceError) as err:
+        Engine(toy_tree.root).calculate({**CASE, "as_of": "2025-03-01"})  # needs 2024
+    assert err.value.details["year"] == 2024 and err.value.details["covered_years"] == [2022, 2023]
+    assert "of the year 2024" in err.value.message
+
+
+def test_a_level_with_blocks_but_none_in_force_is_a_gap_not_a_zero(toy_tree):
+    with pytest.raises(NoRulesetInForceError) as err:
+        Engine(toy_tree.root).calculate({**CASE, "as_of": "2020-06-01"})  # the city's block starts 2021
+    assert err.value.details["level"] == "city"
+
+
+def test_the_hash_covers_the_yearly_block_used_and_not_the_others(toy_tree):
+    engine = Engine(toy_tree.root)
+    before = engine.calculate(CASE).resolved_sha256
+    path = toy_tree.root / "prov/province.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("monthly = 5800", "monthly = 5900"), encoding="utf-8")  # 2022: not used
+    assert Engine(toy_tree.root).calculate(CASE).resolved_sha256 == before
+    path.write_text(text.replace("monthly = 6000.37", "monthly = 6000.38"), encoding="utf-8")  # 2023: used
+    assert Engine(toy_tree.root).calculate(CASE).resolved_sha256 != before
+
+
+def test_check_coverage_and_show_handle_its_yearly_and_additive_sub_sections(toy_tree):
+    report = check_tree(toy_tree.root)
+    assert [p for p in report.problems if p.kind == "invalid"] == []
+    data = coverage(toy_tree, "city", start=dt.date(2020, 1, 1), end=dt.date(2024, 12, 31))
+    sections = {s["section"]: s for s in data["regions"][0]["sections"]}
+    assert sections["average_wage"] == {"section": "average_wage", "years": [2022, 2023]}
+    # the additive base is missing until every level that has blocks has one in force
+    assert sections["toy_allowance.base"]["missing"] == [["2020-01-01", "2020-12-31"]]
+    shown = show(toy_tree, "city", dt.date(2024, 6, 1))
+    yearly = next(y for y in shown["yearly"] if y["subsection"] == "average_wage")
+    assert yearly["years"] == [2022, 2023]
+    assert [b["block"]["year"] for b in yearly["blocks"]] == [2023]  # the year before and the year itself
+    bases = [s for s in shown["subsections"] if s["subsection"] == "toy_allowance.base"]
+    assert [b["region"] for b in bases] == ["national", "prov", "city"]
+
+
+def test_it_joins_the_case_schema_and_the_command_line_only_while_registered(toy_tree):
+    runner = CliRunner()
+    result = runner.invoke(app, ["--rulesets-dir", str(toy_tree.root), "calc", "-"], input=json.dumps(CASE))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["amounts"]["monthly_toy"] == "258.10"
+    assert "toy_allowance" in runner.invoke(app, ["schema", "case"]).stdout
+    benefits.unregister("toy_allowance")
+    with pytest.raises(InvalidInputError, match="benefit: must be one of"):
+        Engine(toy_tree.root).calculate(CASE)
+    benefits.register(TOY)  # the fixture unregisters it again
