@@ -121,7 +121,3 @@ def exit_status_of(code: str) -> ExitStatus:
     return {"invalid_input": ExitStatus.INVALID_INPUT, "unknown_region": ExitStatus.INVALID_INPUT,
             "no_ruleset_in_force": ExitStatus.RULESET, "invalid_ruleset": ExitStatus.RULESET}.get(code, ExitStatus.BUG)
 
-
-def ruleset_problem(file: str, path: str, message: str) -> InvalidRulesetError:
-    """An ``InvalidRulesetError`` holding one problem."""
-    return InvalidRulesetError([Problem(file, path, message)])

@@ -44,6 +44,16 @@ def test_what_methods_read_are_known_sub_sections():
     assert set(area_schemes()) >= {"minimum_wage", "unemployment_flat"}
 
 
+def test_the_order_of_confidence_levels_is_written_once():
+    from typing import get_args
+
+    from benefitcalc.notices import CONFIDENCE, worst
+    from benefitcalc.rules.schema import Confidence
+
+    assert get_args(Confidence) == CONFIDENCE == ("confirmed", "derived", "unconfirmed")
+    assert worst("confirmed", "unconfirmed", "derived") == "unconfirmed"
+
+
 def test_an_unknown_sub_section_name_in_code_is_a_bug_not_a_data_gap():
     with pytest.raises(ProgrammingError, match="unemployment.amonut"):
         require("unemployment.amonut")

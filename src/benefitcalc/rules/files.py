@@ -101,10 +101,6 @@ class RulesetFile:
             self._file_sha256 = sha256_text(self.canonical())
         return self._file_sha256
 
-    @property
-    def sha256(self) -> str:
-        return self.file_sha256
-
     # -- loading ----------------------------------------------------------------------
 
     @classmethod

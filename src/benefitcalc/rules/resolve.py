@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from ..errors import InvalidInputError, InvalidRulesetError, NoRulesetInForceError, Problem
 from ..explain import BlockRef
-from ..notices import Notice, worst
+from ..notices import CONFIDENCE, Notice, worst
 from .files import DAY, RulesetFile
 from .io import sha256_text
 from .schema import LAST_DAY, DistrictTier, Rounding, Source
@@ -334,7 +334,7 @@ class Period(NamedTuple):
             first = self.found[0]
             out["level"] = first.level
             out["block"] = {k: str(v) for k, v in first.ref().to_json().items()}
-            counts = {"confirmed": 0, "derived": 0, "unconfirmed": 0}
+            counts = dict.fromkeys(CONFIDENCE, 0)
             for x in self.found:
                 for v in x.values:
                     counts[v.confidence] += 1

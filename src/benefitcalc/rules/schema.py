@@ -21,7 +21,6 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
-from ..notices import worst
 from .io import number_problem
 
 Confidence = Literal["confirmed", "derived", "unconfirmed"]
@@ -392,7 +391,3 @@ def data_of(node: Any) -> Any:
         return [data_of(v) for v in node]
     return node
 
-
-def status_of(levels: list[str], block: Block) -> str:
-    """A block's confidence for coverage: the least certain of its own and its values'."""
-    return worst(block.confidence, *levels)

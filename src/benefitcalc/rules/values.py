@@ -22,7 +22,6 @@ from .schema import (
     Brackets,
     DatedBlock,
     DistrictTier,
-    LayerBlock,
     Param,
     Provenance,
     YearlyBlock,
@@ -125,6 +124,3 @@ def value_at(block: Block, parts: tuple[str, ...]) -> tuple[Any, Provenance | No
         raise KeyError(".".join(parts))
     return node, None
 
-
-def is_layer(block: Any) -> bool:
-    return isinstance(block, LayerBlock)

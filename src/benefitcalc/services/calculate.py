@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 from ..engine import Engine, error_result
 from ..errors import BenefitcalcError, InvalidInputError
 from ..models import MAX_CASE_CHARS, ErrorResult, Result, decode_json
 
 _TOO_LONG = b"\x00too long"
-
-
-def calculate(engine: Engine, data: Any) -> Result:
-    """One decoded case → its result (raises ``BenefitcalcError`` for a bad case)."""
-    return engine.calculate(data)
 
 
 def _lines(stream: IO[bytes]) -> Iterator[bytes]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import InvalidInputError
+from ..notices import CONFIDENCE
 from ..rules.files import DAY, RulesetFile
 from ..rules.resolve import Period, Resolved, kind_of, periods
 from ..rules.schema import FIRST_DAY, LAST_DAY
@@ -32,7 +33,7 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
     slugs = [tree.find(name)] if name else [f.region for f in files]
     regions = []
     counted: set[str] = set()
-    summary: dict[str, Any] = {"values": 0, "confirmed": 0, "derived": 0, "unconfirmed": 0, "missing_periods": 0}
+    summary: dict[str, Any] = {"values": 0, **dict.fromkeys(CONFIDENCE, 0), "missing_periods": 0}
     for slug in slugs:
         chain = tree.chain(slug)
         sections: list[dict[str, Any]] = []

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Union, cast
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
 from .. import benefits
+from ..rules.schema import Confidence
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -50,7 +51,7 @@ class StepOut(_Out):
     block: BlockRefOut | None
     level: str | None
     sources: list[str]
-    confidence: Literal["confirmed", "derived", "unconfirmed"] | None = None
+    confidence: Confidence | None = None
 
 
 class ExtraOut(_Out):
