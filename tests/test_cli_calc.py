@@ -178,7 +178,7 @@ def test_calc_reads_json_lines_and_a_bad_line_costs_only_itself():
     assert out[1]["line"] == 2 and out[1]["error"]["code"] == "invalid_input"
     # 2000 × 0.90 = 1800 (Jiangxi 2024, 一类)
     assert out[0]["amounts"]["monthly_benefit"] == out[2]["amounts"]["monthly_benefit"] == "1800.00"
-    assert "1 cases failed" in result.stderr or "1 case" in result.stderr
+    assert "1 of 3 cases failed" in result.stderr
 
 
 def test_calc_reads_an_array_of_cases_and_a_case_over_several_lines():

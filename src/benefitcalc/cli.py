@@ -74,9 +74,19 @@ def clean(text: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
+def _unicode_out() -> bool:
+    """Whether stdout can take Chinese text as is (else JSON escapes it: still valid JSON)."""
+    try:
+        "中".encode(sys.stdout.encoding or "ascii")
+    except (LookupError, UnicodeEncodeError):
+        return False
+    return True
+
+
 def emit_json(data: Any, compact: bool = False) -> None:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) if compact else \
-        json.dumps(data, ensure_ascii=False, indent=2)
+    raw = _unicode_out()
+    text = json.dumps(data, ensure_ascii=not raw, separators=(",", ":")) if compact else \
+        json.dumps(data, ensure_ascii=not raw, indent=2)
     sys.stdout.write(text + "\n")
 
 
@@ -142,15 +152,16 @@ def _version(value: bool) -> None:
 def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
-    rulesets_dir: Annotated[Path | None, typer.Option(
-        "--rulesets-dir", envvar="BENEFITCALC_RULESETS", file_okay=False,
-        help="Use the rulesets in this directory instead of the shipped ones (validated in full).")] = None,
+    rulesets_dir: Annotated[str | None, typer.Option(
+        "--rulesets-dir", envvar="BENEFITCALC_RULESETS", metavar="DIR",
+        help="Use the rulesets in this directory instead of the shipped ones (validated in full). "
+             "Global options go before the command.")] = None,
     traceback: Annotated[bool, typer.Option(
         "--traceback", help="Show a traceback on errors (for developers).")] = False,
 ) -> None:
-    if rulesets_dir is not None and not str(rulesets_dir).strip():
-        raise typer.BadParameter("must not be empty", param_hint="'--rulesets-dir'")
-    STATE.rulesets_dir = rulesets_dir
+    if rulesets_dir is not None and not rulesets_dir.strip():
+        raise typer.BadParameter("must not be empty", param_hint="'--rulesets-dir' / BENEFITCALC_RULESETS")
+    STATE.rulesets_dir = None if rulesets_dir is None else Path(rulesets_dir)
     STATE.traceback = traceback
 
 
@@ -228,7 +239,7 @@ def rulesets_check(
         render.check(report)
     if not report.ok:
         first = report.problems[0]
-        more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        more = f" (and {plural(len(report.problems) - 1, 'more problem')})" if len(report.problems) > 1 else ""
         sys.stderr.write(f"benefitcalc: invalid_ruleset: {clean(str(first))}{more}\n")
         raise typer.Exit(int(ExitStatus.RULESET))
 
@@ -307,7 +318,7 @@ def deliver(result: Result, as_json: bool, explain: bool, lang: Lang | None, str
     """Print a result; ``--strict`` turns warnings into exit 5."""
     show_result(result, json_mode(as_json), explain, lang)
     if strict and result.warnings:
-        sys.stderr.write(f"benefitcalc: strict: {len(result.warnings)} warnings\n")
+        sys.stderr.write(f"benefitcalc: strict: {plural(len(result.warnings), 'warning')}\n")
         raise typer.Exit(int(ExitStatus.DIFFERENCES))
 
 
@@ -382,44 +393,37 @@ def calc(
     With several cases a bad one costs its own line (its error object, with its line number)
     and the exit status is 3 if any failed.
     """
+    from .models import ErrorResult
     from .services.calculate import calculate_stream
 
     j = json_mode(as_json)
+    count = failed = warned = 0
+    last: ErrorResult | None = None
     with handled(j), open_input(file) as stream:
-        results = calculate_stream(engine(), stream)
-        first = next(results, None)
-        second = next(results, None)
-        if first is None:
-            fail("invalid_input", f"no case in {'standard input' if file == '-' else file}", j)
-        if second is None:
-            _single(first, j, explain, lang, strict)
-            return
-        long_running()
-        failed = warned = 0
-        for result in _chain(first, second, results):
+        for result in calculate_stream(engine(), stream):
+            count += 1
+            if count == 2:
+                long_running()
             show_result(result, j, explain, lang)
-            failed += not hasattr(result, "eligible")
-            warned += bool(getattr(result, "warnings", ()))
+            sys.stdout.flush()  # a script waiting for this case's answer gets it now
+            if isinstance(result, ErrorResult):
+                failed, last = failed + 1, result
+            elif result.warnings:
+                warned += 1
+    if count == 0:
+        fail("invalid_input", f"no case in {'standard input' if file == '-' else file}", j)
     if failed:
-        sys.stderr.write(f"benefitcalc: {failed} cases failed\n")
+        if count == 1 and last is not None:
+            raise typer.Exit(int(exit_status_of(last.code)))
+        sys.stderr.write(f"benefitcalc: {failed} of {count} cases failed\n")
         raise typer.Exit(int(ExitStatus.INVALID_INPUT))
     if strict and warned:
-        sys.stderr.write(f"benefitcalc: strict: {warned} results carry warnings\n")
+        sys.stderr.write(f"benefitcalc: strict: {plural(warned, 'result')} of {count} carry warnings\n")
         raise typer.Exit(int(ExitStatus.DIFFERENCES))
 
 
-def _chain(first: Any, second: Any, rest: Iterator[Any]) -> Iterator[Any]:
-    yield first
-    yield second
-    yield from rest
-
-
-def _single(result: Result | ErrorResult, as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
-    from .models import ErrorResult
-
-    if isinstance(result, ErrorResult):
-        fail(result.code, result.message, as_json, result.id, dict(result.details))
-    deliver(result, as_json, explain, lang, strict)
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @contextmanager
@@ -496,6 +500,8 @@ def main() -> int:
     # its first validator, a visible share of a single calculation; this command uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     signal.signal(signal.SIGTERM, _terminated)
+    if hasattr(sys.stderr, "reconfigure"):  # a message never fails for want of an encoding
+        sys.stderr.reconfigure(errors="backslashreplace")
     argv = sys.argv[1:]
     code: Any = 0
     try:
@@ -505,6 +511,11 @@ def main() -> int:
     except KeyboardInterrupt:
         code = int(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
+        code = _quiet_stdout()
+    except OSError as exc:  # the output could not be written (a full disk, a closed stream)
+        if STATE.traceback or "--traceback" in argv:
+            raise
+        sys.stderr.write(f"benefitcalc: cannot write the output: {exc.strerror or exc}\n")
         code = _quiet_stdout()
     except Exception as exc:  # noqa: BLE001 - the one outer handler
         if STATE.traceback or "--traceback" in argv:

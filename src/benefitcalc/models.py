@@ -30,7 +30,7 @@ MAX_MONEY = Decimal(10_000_000)
 #: The longest case a caller may send, in characters (a line of a JSON Lines batch).
 MAX_CASE_CHARS = 1 << 20
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$")
-_WHOLE_TEXT = re.compile(r"^\s*[0-9]{1,6}\s*$")
+_WHOLE_TEXT = re.compile(r"^\s*[0-9]{1,6}(\.0*)?\s*$")
 _DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 CENT = Decimal("0.01")
 
@@ -93,8 +93,8 @@ def whole_number(value: Any) -> int:
         raise ValueError("must be a whole number")
     if isinstance(value, str):
         if not _WHOLE_TEXT.match(value):
-            raise ValueError(f"{value[:40]!r} is not a whole number")
-        return int(value)
+            raise ValueError(f"{value[:40]!r} is not a whole number from 0 to 999999")
+        return int(value.strip().partition(".")[0])
     if isinstance(value, Decimal):
         if not value.is_finite() or (value and value.adjusted() > 6):
             raise ValueError("must be a whole number of at most 6 digits")
@@ -151,12 +151,11 @@ class CaseBase(BaseModel):
 
 
 def _number(text: str) -> Decimal:
-    if len(text) > 40:
-        raise ValueError(f"number {text[:20]}… is too long")
-    try:
-        return _bounded(Decimal(text))
-    except ValueError as exc:
-        raise ValueError(f"number {text}: {exc}") from None
+    value = Decimal(text[:41])
+    if len(text) > 40 or (value and value.adjusted() > 15) or value.as_tuple().exponent < -15:  # type: ignore[operator]
+        raise ValueError(f"number {text[:20]}{'…' if len(text) > 20 else ''} is out of range "
+                         "(at most 15 digits before the point and 15 after)")
+    return value
 
 
 def _whole(text: str) -> int:
@@ -183,15 +182,15 @@ def decode_json(text: str) -> Any:
     nesting and over-long input refused."""
     if len(text) > MAX_CASE_CHARS:
         raise InvalidInputError(f"invalid JSON: longer than {MAX_CASE_CHARS} characters")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff").strip()
     try:
         return json.loads(text, parse_float=_number, parse_int=_whole, parse_constant=_no_constant,
                           object_pairs_hook=_unique_keys)
     except RecursionError:
         raise InvalidInputError("invalid JSON: nested too deeply") from None
     except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        where = f"line {exc.lineno} column {exc.colno}" if "\n" in text else f"column {exc.colno}"
+        raise InvalidInputError(f"invalid JSON: {exc.msg} at {where}") from None
     except (ValueError, InvalidOperation) as exc:
         raise InvalidInputError(f"invalid JSON: {exc}") from None
 

@@ -26,6 +26,17 @@ def regions(data: list[dict[str, Any]]) -> None:
     _console().print(t)
 
 
+def _text(value: Any) -> str:
+    """A setting as a reader wants it: true/false, lists joined, tables as key = value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "、".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {_text(v)}" for k, v in value.items())
+    return str(value)
+
+
 def _block_table(s: dict[str, Any]) -> Table:
     if "in_force" in s:
         when = f"in force {s['in_force'][0]} – {s['in_force'][1] or 'open'}"
@@ -35,8 +46,14 @@ def _block_table(s: dict[str, Any]) -> Table:
     for col in ("parameter", "value", "confidence", "source", "note"):
         t.add_column(col)
     for k, v in s["settings"].items():
-        text = "、".join(v) if isinstance(v, list) else str(v)
-        t.add_row(escape(k), escape(text), "", "", "")
+        if k == "items":
+            for item in v:
+                label = item.get("label", {})
+                condition = item.get("condition", {})
+                t.add_row(escape(f"items.{item.get('id')}"), escape(f"{label.get('zh', '')} / {label.get('en', '')}"),
+                          "", "", escape(condition.get("en", "")))
+            continue
+        t.add_row(escape(k), escape(_text(v)), "", "", "")
     for v in s["values"]:
         style = STATUS_STYLE[v["confidence"]]
         t.add_row(escape(v["param"].removeprefix(s["subsection"] + ".")), escape(str(v["value"])),
@@ -84,6 +101,8 @@ def check(report: Any) -> None:
         c.print(f"[dim]note: {escape(n)}[/]")
     if report.written is not None:
         c.print(f"[green]✓[/] wrote {escape(str(report.written))}")
+    elif report.wrote:
+        c.print("[green]✓[/] MANIFEST already up to date")
     if report.ok:
         c.print(f"[green]✓[/] {len(report.files)} files valid")
     else:

@@ -53,11 +53,19 @@ def eligibility(case: UnemploymentCase, rules: Rules) -> list[Notice]:
     if involuntary_required and not case.involuntary:
         reasons.append(Notice("voluntary_leave", "非因本人意愿中断就业的才可领取",
                               "only a loss of work not of one's own will qualifies"))
+    if case.pension_start_date is not None and case.pension_start_date <= case.as_of:
+        # 社会保险法 第51条: benefit stops once a basic pension is drawn, so it never starts after
+        reasons.append(Notice(
+            "pension_started", f"已于 {case.pension_start_date} 开始领取基本养老金，不再领取失业保险金（社会保险法第51条）",
+            f"a basic pension started on {case.pension_start_date}, so no unemployment benefit is paid "
+            "(Social Insurance Law Art. 51)"))
     formula = f"{case.contribution_months} ≥ {least}"
     if carried_admits:
         formula += f" or carried over {case.carried_over_months} > 0"
     if involuntary_required:
         formula += f"; involuntary = {fmt(case.involuntary)}"
+    if case.pension_start_date is not None:
+        formula += f"; pension start {case.pension_start_date} > {case.as_of}"
     rules.computed("eligible", formula, "yes" if not reasons else "no")
     return reasons
 

@@ -34,8 +34,10 @@ class CheckReport:
     files: list[RulesetFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    #: set by ``write_manifest``: the MANIFEST written, if any
+    #: set by ``write_manifest``: the MANIFEST written (None when it was already up to date)
     written: Path | None = None
+    #: set by ``write_manifest``: whether it ran (and so whether ``written`` means anything)
+    wrote: bool = False
 
     @property
     def ok(self) -> bool:
@@ -287,9 +289,8 @@ def _check_manifest(tree: RulesetTree, report: CheckReport) -> None:
                                            f"is now {f.meta.version!r} with the same content: {fix}",
                                            ProblemKind.MANIFEST_STALE))
         elif entry.bytes_sha256 != f.bytes_sha256:
-            report.problems.append(Problem(manifest.NAME, f.name, "the file's text changed (comments or layout) "
-                                           f"but not its content: {fix} to record it",
-                                           ProblemKind.MANIFEST_STALE))
+            report.notes.append(f"{f.name}: its text changed (comments or layout) but not its content; "
+                                f"{fix} to record the new bytes (until then a sealed tree validates it in full)")
     for name in sorted(set(m.entries) - names):
         if not (tree.root / name).is_file():
             report.problems.append(Problem(manifest.NAME, name, "lists a file that does not exist",
@@ -307,6 +308,6 @@ def write_manifest(root: Path, today: dt.date | None = None) -> CheckReport:
         return report
     lines = [manifest.Line(f.name, f.meta.version, f.file_sha256, f.bytes_sha256) for f in report.files]
     written = manifest.write(root, lines)
-    after = check_tree(root, today)
-    after.written = written
+    after = check_tree(root, today) if written is not None else report
+    after.written, after.wrote = written, True
     return after

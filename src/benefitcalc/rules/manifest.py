@@ -83,15 +83,24 @@ def text_of(lines: Iterable[Line]) -> str:
     return "\n".join([HEADER, *("\t".join(line) for line in lines)]) + "\n"
 
 
-def write(root: Path, lines: Iterable[Line]) -> Path:
+def write(root: Path, lines: Iterable[Line]) -> Path | None:
     """Write the MANIFEST atomically: a temporary file in the same directory, flushed to
-    disk, then renamed over the old one, so an interrupted write leaves the old file whole."""
+    disk, then renamed over the old one, so an interrupted write leaves the old file whole.
+    The old file's permissions are kept (a new one is readable by all, 0644). Nothing is
+    written, and None returned, when the MANIFEST already says exactly this."""
+    import stat
     import tempfile
 
     target = root / NAME
     data = text_of(lines).encode("utf-8")
+    mode = 0o644
+    if target.is_file() and not target.is_symlink():
+        if target.read_bytes() == data:
+            return None
+        mode = stat.S_IMODE(target.stat().st_mode)
     fd, tmp = tempfile.mkstemp(prefix=".MANIFEST.", dir=root)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()

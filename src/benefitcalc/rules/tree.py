@@ -83,6 +83,10 @@ class RulesetTree:
     def _check_root(self) -> None:
         if not self.root.is_dir():
             raise InvalidRulesetError([Problem(str(self.root), "", "no such rulesets directory")])
+        national = self.root / "national.toml"
+        if not national.exists() and not national.is_symlink():
+            raise InvalidRulesetError([Problem(str(self.root), "", "not a rulesets tree: it has no national.toml "
+                                                                   "(the top of every region's chain)")])
 
     def display(self, path: Path) -> str:
         try:

@@ -14,6 +14,8 @@ from ..rules.check import write_manifest as write_checked_manifest
 from ..rules.files import RulesetFile
 from ..rules.io import plain_decimal
 from ..rules.resolve import InForce, Resolved, covered_ranges, used_sha256
+from pydantic import BaseModel
+
 from ..rules.schema import Brackets, Param, Rounding
 from ..rules.tree import RulesetTree
 from ..rules.values import iter_values
@@ -46,6 +48,11 @@ def json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Rounding):
         return {"unit": plain_decimal(value.unit), "mode": value.mode}
+    if isinstance(value, Param):
+        return json_value(value.value)
+    if isinstance(value, BaseModel):
+        return {name: json_value(getattr(value, name)) for name in type(value).model_fields
+                if getattr(value, name) not in (None, "")}
     if isinstance(value, dict):
         return {k: json_value(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
@@ -84,8 +91,8 @@ def _settings(block: Any) -> dict[str, Any]:
             out[name] = {"unit": value.unit, "mode": value.mode}
         elif isinstance(value, dict) and value and not all(isinstance(v, Rounding) for v in value.values()):
             continue  # a table of parameters (listed under values)
-        elif isinstance(value, tuple) and value and not isinstance(value[0], str):
-            continue  # items (listed under values)
+        elif isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
+            out[name] = [json_value(item) for item in value]  # items: their numbers are also under values
         else:
             out[name] = json_value(value)
     return out
