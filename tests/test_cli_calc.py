@@ -223,3 +223,13 @@ def test_an_interrupt_while_waiting_for_input_exits_quietly(tmp_path, signal_num
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == status, err
     assert "Traceback" not in err
+
+
+def test_a_bad_first_line_costs_only_itself():
+    good = json.dumps({"id": "g", "benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01",
+                       "contribution_months": 80})
+    result = calc_json(f"garbage\n{good}\n{{\"benefit\":\n{good}\n")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("line") for o in out] == [1, None, 3, None]
+    assert [o.get("id") for o in out] == [None, "g", None, "g"]
+    assert result.exit_code == 3

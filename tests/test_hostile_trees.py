@@ -250,6 +250,19 @@ HOSTILE_VALUES: dict[str, tuple[str, str, str, str, dict[str, Any], list[str]]] 
     "overlapping schedule rows": ("jiangxi/province.toml", "{ from = 5, to = 6, value = 14 }",
                                   "{ from = 5, to = 7, value = 14 }",
                                   r"unemployment\.duration\[since=2018-12-01\]\.schedule", NC, NC_ARGS),
+    # the review of the new engine: names outside every model, numbers past the domain, NUL text
+    "an unknown section": ("jiangxi/nanchang.toml", "[meta]", "bogus = 3\n\n[meta]", r"bogus$", NC, NC_ARGS),
+    "an unknown sub-section": ("jiangxi/nanchang.toml", "[meta]",
+                               '[[unemployment.bogus]]\nsince = 2020-01-01\n\n[meta]', r"unemployment\.bogus$",
+                               NC, NC_ARGS),
+    "an unknown area scheme": ("jiangxi/nanchang.toml", 'scheme = "unemployment_flat"\nsince = 2018-12-01',
+                               'scheme = "bogus"\nsince = 2018-12-01', r"area\[since=2018-12-01\]\.scheme",
+                               NC, NC_ARGS),
+    "months past the domain": ("jiangxi/province.toml", "max_months = 24", "max_months = 999999999999999",
+                               r"unemployment\.duration\[since=2018-12-01\]\.max_months", NC, NC_ARGS),
+    "a NUL in a text": ("jiangxi/province.toml", 'title = "江西省失业保险金与最低工资标准挂钩（2024年）"',
+                        'title = "江西省失业保险金\\u0000与最低工资标准挂钩（2024年）"', r"sources\.jx-ui-2024\.title",
+                        NC, NC_ARGS),
 }
 HOSTILE = list(HOSTILE_VALUES)
 
@@ -749,3 +762,71 @@ def test_coverage_to_9999_12_31_is_invalid_input(root):
     result = invoke(root, "rulesets", "coverage", "--to", "9999-12-31", "--json")
     assert_exit(result, 3)
     assert json.loads(result.stdout)["error"]["code"] == "invalid_input"
+
+
+# engine review, point 2 again: a damaged or deleted MANIFEST line must not let a repair
+# record a changed file whose version was not bumped (the committed MANIFEST is the reference)
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@t"})
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize("how", ["a damaged hash", "the line deleted"])
+def test_a_damaged_line_cannot_hide_a_change_without_a_version_bump(root, how):
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "rulesets")
+    path = root / "jiangxi/province.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value = 1870,", "value = 1871,"), encoding="utf-8")
+    text = (root / manifest.NAME).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if line.startswith("jiangxi/province.toml\t"))
+    if how == "a damaged hash":
+        name, version, file_sha, rest = lines[i].split("\t", 3)
+        lines[i] = "\t".join([name, version, "Z" + file_sha[1:], rest])
+    else:
+        del lines[i]
+    (root / manifest.NAME).write_text("\n".join(lines), encoding="utf-8")
+    before = (root / manifest.NAME).read_bytes()
+    result, data = check(root, "--write-manifest")
+    assert_exit(result, 4)
+    assert any(p["kind"] == "version_not_bumped" and p["file"] == "jiangxi/province.toml" for p in data["problems"])
+    assert (root / manifest.NAME).read_bytes() == before
+
+
+def test_check_finds_a_tier_an_inherited_area_names_but_a_lower_tier_table_lacks(root):
+    # the review of the new engine: a district below Nanchang with its own minimum-wage table
+    (root / "jiangxi/nanchang-x.toml").write_text("""[meta]
+region = "nanchang-x"
+level = "district"
+name = { zh = "某区", en = "X" }
+extends = "nanchang"
+version = "1"
+published = 2025-01-01
+verified_through = 2025-12-31
+
+[sources.x]
+title = "t"
+
+[[minimum_wage]]
+since = 2024-01-01
+source = "x"
+monthly = { "甲" = 2100 }
+""", encoding="utf-8")
+    result, data = check(root)
+    assert_exit(result, 4)
+    assert has_problem(data, "jiangxi/nanchang.toml", r"area\[since=2024-04-01\]\.districts\.", "which nanchang-x uses")
+
+
+def test_a_file_in_a_hidden_or_badly_named_folder_is_never_read(root):
+    hidden = root / ".old"
+    hidden.mkdir()
+    text = (root / "jiangxi/nanchang.toml").read_text(encoding="utf-8")
+    (hidden / "oldtown.toml").write_text(text.replace('region = "nanchang"', 'region = "oldtown"'), encoding="utf-8")
+    assert_exit(invoke(root, "unemployment", "--region", "oldtown", "--as-of", "2024-06-01",
+                       "--contribution-months", "80"), 3)
+    result, data = check(root)
+    assert_exit(result, 0)

@@ -28,3 +28,11 @@ def test_check_and_list_draw(shipped, capsys, wide):
     render.regions(list_regions(shipped))
     out = capsys.readouterr().out
     assert "10 files valid" in out and "360100" in out and "赣州市赣县区" in out
+
+
+def test_ruleset_text_that_looks_like_markup_is_drawn_as_text(capsys, wide):
+    row = {"region": "x", "level": "city", "name": {"zh": "[/]", "en": "[bold]"}, "admin_code": "",
+           "aliases": ["[/x]"], "extends": "p", "version": "1[/]", "verified_through": "2025-12-31"}
+    render.regions([row])
+    out = capsys.readouterr().out
+    assert "[/x]" in out and "1[/]" in out

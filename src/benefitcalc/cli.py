@@ -123,15 +123,15 @@ def handled(as_json: bool, ident: Callable[[], Any] = lambda: None) -> Iterator[
 
 
 def tree() -> RulesetTree:
-    from .rules.tree import RulesetTree
+    from .services.rulesets import open_tree
 
-    return RulesetTree(STATE.rulesets_dir)
+    return open_tree(STATE.rulesets_dir)
 
 
 def engine() -> Engine:
-    from .engine import Engine
+    from .services.calculate import open_engine
 
-    return Engine(STATE.rulesets_dir)
+    return open_engine(STATE.rulesets_dir)
 
 
 def parse_date_option(value: str | None, field: str = "as_of") -> dt.date | None:

@@ -108,7 +108,7 @@ class Engine:
         """One case (a decoded JSON object or a case model) → its ``Result``; bad input and
         ruleset problems raise ``BenefitcalcError``."""
         if not isinstance(case, CaseBase):
-            case = benefits.parse_case(case)
+            case = benefits.parse_case(dict(case) if isinstance(case, Mapping) else case)
         benefit = benefits.get(case.benefit)
         slug = self.region(case.region)
         resolved = self.resolve(slug, case.as_of)

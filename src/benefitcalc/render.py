@@ -21,8 +21,8 @@ def regions(data: list[dict[str, Any]]) -> None:
     for col in ("region", "level", "name", "admin code", "aliases", "extends", "version", "verified through"):
         t.add_column(col)
     for r in data:
-        t.add_row(r["region"], r["level"], f"{r['name']['zh']} / {r['name']['en']}", r["admin_code"],
-                  "、".join(r["aliases"]), r["extends"] or "", r["version"], r["verified_through"])
+        t.add_row(*map(escape, (r["region"], r["level"], f"{r['name']['zh']} / {r['name']['en']}", r["admin_code"],
+                                "、".join(r["aliases"]), r["extends"] or "", r["version"], r["verified_through"])))
     _console().print(t)
 
 
@@ -42,7 +42,7 @@ def _block_table(s: dict[str, Any]) -> Table:
         when = f"in force {s['in_force'][0]} – {s['in_force'][1] or 'open'}"
     else:
         when = f"year {s['block']['year']}"
-    t = Table(title=f"{s['subsection']}  ← {s['region']} ({s['level']}), {when}", title_justify="left")
+    t = Table(title=escape(f"{s['subsection']}  ← {s['region']} ({s['level']}), {when}"), title_justify="left")
     for col in ("parameter", "value", "confidence", "source", "note"):
         t.add_column(col)
     for k, v in s["settings"].items():
@@ -67,17 +67,17 @@ def _block_table(s: dict[str, Any]) -> Table:
 
 def show(data: dict[str, Any]) -> None:
     c = _console()
-    c.print(f"[bold]{escape(data['name']['zh'])} {escape(data['name']['en'])}[/] ({data['region']}) "
+    c.print(f"[bold]{escape(data['name']['zh'])} {escape(data['name']['en'])}[/] ({escape(data['region'])}) "
             f"on {data['as_of']}")
-    c.print("rulesets: " + ", ".join(f"{r['region']} v{r['version']}" for r in data["rulesets"])
-            + f"   resolved_sha256 {data['resolved_sha256'][:16]}…")
+    c.print("rulesets: " + escape(", ".join(f"{r['region']} v{r['version']}" for r in data["rulesets"]))
+            + f"   resolved_sha256 {data['resolved_sha256']}")
     for s in data["subsections"]:
         c.print(_block_table(s))
     for u in data["uncovered"]:
         spans = ", ".join(f"{a} – {b or 'open'}" for a, b in u["covered"]) or "never"
-        c.print(f"[red]uncovered[/] {u['subsection']} (covered: {spans})")
+        c.print(f"[red]uncovered[/] {escape(u['subsection'])} (covered: {escape(spans)})")
     for y in data["yearly"]:
-        c.print(f"yearly {y['subsection']}: years {', '.join(map(str, y['years'])) or 'none'}")
+        c.print(escape(f"yearly {y['subsection']}: years {', '.join(map(str, y['years'])) or 'none'}"))
         for s in y["blocks"]:
             c.print(_block_table(s))
     for w in data["warnings"]:
@@ -87,7 +87,7 @@ def show(data: dict[str, Any]) -> None:
         for col in ("id", "title", "issuer", "doc no", "date"):
             t.add_column(col)
         for q, src in data["sources"].items():
-            t.add_row(q, escape(src.get("title", "")), escape(src.get("issuer", "")),
+            t.add_row(escape(q), escape(src.get("title", "")), escape(src.get("issuer", "")),
                       escape(src.get("doc_no", "")), src.get("date", ""))
         c.print(t)
 
@@ -112,19 +112,20 @@ def check(report: Any) -> None:
 def coverage(data: dict[str, Any]) -> None:
     c = _console()
     for r in data["regions"]:
-        t = Table(title=f"{r['region']}  {data['from']} – {data['to']}", title_justify="left")
+        t = Table(title=escape(f"{r['region']}  {data['from']} – {data['to']}"), title_justify="left")
         for col in ("sub-section", "from", "to", "status", "level", "block"):
             t.add_column(col)
         for s in r["sections"]:
             if "years" in s:
-                t.add_row(s["section"], "", "", "years: " + ", ".join(map(str, s["years"])), "", "")
+                t.add_row(escape(s["section"]), "", "", "years: " + ", ".join(map(str, s["years"])), "", "")
                 continue
             for p in s["periods"]:
                 style = STATUS_STYLE[p["status"]]
                 block = p.get("block", {})
                 extra = f" (unsourced: {'、'.join(p['unsourced'])})" if p.get("unsourced") else ""
-                t.add_row(s["section"], p["from"], p["to"], f"[{style}]{p['status']}[/]{escape(extra)}",
-                          p.get("level", ""), block.get("region", "") + (" " + block.get("since", "") if block else ""))
+                where = block.get("region", "") + (" " + block.get("since", block.get("year", "")) if block else "")
+                t.add_row(escape(s["section"]), p["from"], p["to"], f"[{style}]{p['status']}[/]{escape(extra)}",
+                          escape(p.get("level", "")), escape(where))
         c.print(t)
     s = data["summary"]
     c.print(f"values {s['values']}: confirmed {s['confirmed']}, derived {s['derived']}, "
@@ -143,7 +144,7 @@ def result(data: dict[str, Any], explain: bool, lang: str,
     lines = []
     for k, v in data["amounts"].items():
         zh_name, en_name = names.get(k, (k, k))
-        lines.append(f"[bold]{zh_name if zh else en_name}[/]: {v}")
+        lines.append(f"[bold]{escape(zh_name if zh else en_name)}[/]: {escape(str(v))}")
     head = (f"{data['region']} {data['district'] or ''} {data['as_of']}  "
             + ("符合条件" if zh else "eligible") if data["eligible"] else
             f"{data['region']} {data['as_of']}  " + ("不符合条件" if zh else "not eligible"))
@@ -151,11 +152,11 @@ def result(data: dict[str, Any], explain: bool, lang: str,
         lines.append(f"[red]✗[/] {escape(r['message'][lang])}")
     for x in data["extras"]:
         amount = x["amount"] or ("金额未列明" if zh else "no amount sourced")
-        lines.append(f"[cyan]+[/] {escape(x['label'][lang])}: {amount} — {escape(x['condition'][lang])}")
+        lines.append(f"[cyan]+[/] {escape(x['label'][lang])}: {escape(amount)} — {escape(x['condition'][lang])}")
     for w in data["warnings"]:
         lines.append(f"[yellow]![/] {escape(w['message'][lang])}")
     versions = ", ".join(f"{r['region']} v{r['version']}" for r in data["rulesets"])
-    lines.append(f"[dim]rulesets {versions}; resolved_sha256 {data['resolved_sha256'][:16]}…[/]")
+    lines.append(f"[dim]rulesets {escape(versions)}; resolved_sha256 {data['resolved_sha256']}[/]")
     c.print(Panel("\n".join(lines), title=escape(head), title_align="left"))
     if explain:
         t = Table(title="计算步骤" if zh else "Steps", title_justify="left")
@@ -172,7 +173,7 @@ def result(data: dict[str, Any], explain: bool, lang: str,
                       escape(where + ", ".join(s["sources"])))
         c.print(t)
         for q, src in data["sources"].items():
-            c.print(f"[dim]{q}[/] {escape(src.get('title', ''))} {escape(src.get('doc_no', ''))} "
+            c.print(f"[dim]{escape(q)}[/] {escape(src.get('title', ''))} {escape(src.get('doc_no', ''))} "
                     f"{escape(src.get('url', ''))}")
     elif data["steps"]:
         hint = "显示每一步的公式和依据" if zh else "shows every step with its formula and source"

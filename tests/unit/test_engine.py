@@ -129,3 +129,9 @@ monthly = 900
     assert moved.resolved_sha256 != before_nanjing.resolved_sha256
     assert moved.amounts["monthly_benefit"] == before_nanjing.amounts["monthly_benefit"]
     assert Engine(root).calculate(NANCHANG).resolved_sha256 != before_nanchang.resolved_sha256
+
+
+def test_a_case_may_be_any_mapping(engine):
+    from types import MappingProxyType
+
+    assert engine.calculate(MappingProxyType(NANCHANG)).amounts == engine.calculate(NANCHANG).amounts

@@ -16,6 +16,8 @@ from benefitcalc.rules.io import dumps_toml, parse_toml
 from benefitcalc.rules.values import iter_values
 
 NAMES = st.text(alphabet="一二三四五类档甲乙丙区县市abc", min_size=1, max_size=4)
+#: any text a ruleset may hold: no NUL (the models refuse it)
+TEXT = st.characters(codec="utf-8", exclude_characters="\x00")
 DATES = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
 CONFIDENCE = st.sampled_from(["confirmed", "derived", "unconfirmed"])
 
@@ -35,7 +37,7 @@ def value(draw):
     conf = draw(CONFIDENCE)
     out = {"value": v, "confidence": conf}
     if conf != "confirmed" or draw(st.booleans()):
-        out["note"] = draw(st.text(min_size=1, max_size=20).filter(str.strip))
+        out["note"] = draw(st.text(TEXT, min_size=1, max_size=20).filter(str.strip))
     return out
 
 
@@ -69,9 +71,9 @@ def duration_block(draw):
 def documents(draw):
     return {
         "meta": {"region": "r", "level": "national", "name": {"zh": "全国", "en": "National"},
-                 "version": draw(st.text(alphabet="0123456789.", min_size=1, max_size=6)),
+                 "version": draw(st.from_regex(r"[0-9][0-9.]{0,5}", fullmatch=True)),
                  "published": draw(DATES), "verified_through": draw(DATES)},
-        "sources": {"s": {"title": draw(st.text(min_size=1, max_size=30)), "date": draw(DATES)}},
+        "sources": {"s": {"title": draw(st.text(TEXT, min_size=1, max_size=30)), "date": draw(DATES)}},
         "minimum_wage": draw(wage_blocks()),
         "unemployment": {"duration": [draw(duration_block())]},
     }

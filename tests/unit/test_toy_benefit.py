@@ -18,6 +18,7 @@ from benefitcalc.cli import app
 from benefitcalc.engine import Engine
 from benefitcalc.errors import InvalidInputError, NoRulesetInForceError
 from benefitcalc.rules.check import check_tree
+from benefitcalc.rules.tree import RulesetTree
 from benefitcalc.services.coverage import coverage
 from benefitcalc.services.rulesets import show
 
@@ -101,3 +102,26 @@ def test_it_joins_the_case_schema_and_the_command_line_only_while_registered(toy
     with pytest.raises(InvalidInputError, match="benefit: must be one of"):
         Engine(toy_tree.root).calculate(CASE)
     benefits.register(TOY)  # the fixture unregisters it again
+
+
+def test_show_lists_an_additive_sub_section_with_a_level_gap_as_uncovered(toy_tree):
+    shown = show(toy_tree, "city", dt.date(2020, 6, 1))  # the city's base starts in 2021
+    assert "toy_allowance.base" in [u["subsection"] for u in shown["uncovered"]]
+
+
+def test_a_year_held_in_two_series_must_be_asked_for_by_series(toy_tree):
+    from benefitcalc.errors import ProgrammingError
+    from benefitcalc.rules.resolve import resolve
+
+    path = toy_tree.root / "prov/province.toml"
+    path.write_text(path.read_text(encoding="utf-8") + """
+[[average_wage]]
+year = 2023
+series = "城镇非私营"
+source = "prov-doc"
+monthly = 9999
+""", encoding="utf-8")
+    r = resolve(RulesetTree(toy_tree.root), "city", dt.date(2024, 6, 1))
+    assert r.previous_year("average_wage", "全口径").block.monthly.value == Decimal("6000.37")
+    with pytest.raises(ProgrammingError, match="several series"):
+        r.previous_year("average_wage")

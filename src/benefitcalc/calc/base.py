@@ -26,7 +26,7 @@ from ..rules.files import RulesetFile
 from ..rules.resolve import InForce, Resolved
 from ..rules.schema import Provenance, Rounding
 from ..rules.sections import Group, area_subsection, require
-from ..rules.values import row_path, value_at
+from ..rules.values import path_of, row_path, value_at
 
 MODES = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN, "half_even": ROUND_HALF_EVEN}
 
@@ -161,8 +161,8 @@ class Rules:
         try:
             value, prov = value_at(found.block, parts)
         except KeyError:
-            raise InvalidRulesetError([_problem(found, ".".join(parts), "has no such value")]) from None
-        self._record(step, found, ".".join(parts), value, prov)
+            raise InvalidRulesetError([_problem(found, path_of(parts), "has no such value")]) from None
+        self._record(step, found, path_of(parts), value, prov)
         return value
 
     def row(self, sub: str, field: str, x: Decimal, step: str) -> Decimal:
@@ -191,7 +191,7 @@ class Rules:
         self._allow(area_subsection(scheme))
         tier, entry, area, name = self.resolved.tier(scheme, district)
         self._use(area)
-        self._record(step, area, f"districts.{name}", tier, entry)
+        self._record(step, area, path_of(("districts", name)), tier, entry)
         return tier
 
     def layers(self, sub: str, field_step: str, total_step: str) -> Decimal:

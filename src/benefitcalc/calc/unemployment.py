@@ -56,7 +56,8 @@ def eligibility(case: UnemploymentCase, rules: Rules) -> list[Notice]:
     if case.pension_start_date is not None and case.pension_start_date <= case.as_of:
         # 社会保险法 第51条: benefit stops once a basic pension is drawn, so it never starts after
         reasons.append(Notice(
-            "pension_started", f"已于 {case.pension_start_date} 开始领取基本养老金，不再领取失业保险金（社会保险法第51条）",
+            "pension_started",
+            f"已于 {case.pension_start_date} 开始领取基本养老金，不再领取失业保险金（社会保险法第51条）",
             f"a basic pension started on {case.pension_start_date}, so no unemployment benefit is paid "
             "(Social Insurance Law Art. 51)"))
     formula = f"{case.contribution_months} ≥ {least}"

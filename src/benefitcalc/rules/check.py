@@ -153,6 +153,14 @@ class Sweeps:
         self.first = min(starts, default=today)
         self.horizon = max([today, *starts])
         self._cache: dict[str, tuple[list[Period], list[dt.date]]] = {}
+        self._years: dict[str, set[int]] = {}
+
+    def years(self, sub: str) -> set[int]:
+        """The years a yearly sub-section has at any level of the chain."""
+        key = "years:" + sub
+        if key not in self._years:
+            self._years[key] = {b.year for g in self.chain for b in g.blocks(sub)}
+        return self._years[key]
 
     def of(self, sub: str) -> tuple[list[Period], list[dt.date]]:
         if sub not in self._cache:
@@ -174,29 +182,33 @@ def _overlapping(ps: list[Period], starts: list[dt.date], start: dt.date, end: d
 
 
 def _check_areas(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) -> None:
-    f = chain[0]
+    """Every tier an area names exists in the tier table in force over the same days, for
+    the area and the table this chain resolves to (they may come from different levels)."""
     for scheme, (table, column) in area_schemes().items():
-        sub = area_subsection(scheme)
-        blocks = f.blocks(sub)
-        if not blocks:
+        areas, _ = sweeps.of(area_subsection(scheme))
+        if not any(p.found for p in areas):
             continue
-        ps, starts = sweeps.of(table)
-        for i, area in enumerate(blocks):
-            end = f.end(sub, i) or sweeps.horizon
-            label = f"area[since={area.since}]"
-            for p in _overlapping(ps, starts, area.since, end):
+        tables, starts = sweeps.of(table)
+        for a in areas:
+            if not a.found:
+                continue
+            area = a.found[0]
+            label = f"area[since={area.block.since}]"
+            for p in _overlapping(tables, starts, a.start, a.end):
                 tiers = getattr(p.source.block, column, None) if p.source else None
                 if tiers is None:
-                    report.problems.append(Problem(f.name, label, f"no {scheme} tier table ({table}."
-                                                   f"{column}) is in force from {p.start} to {p.end}"))
+                    report.problems.append(Problem(area.file.name, label, f"no {scheme} tier table ({table}."
+                                                   f"{column}) is in force for {chain[0].region} from {p.start} "
+                                                   f"to {p.end}"))
                     continue
-                for district, d in area.districts.items():
+                assert p.source is not None
+                for district, d in area.block.districts.items():
                     if d.tier not in tiers:
-                        assert p.source is not None
                         report.problems.append(Problem(
-                            f.name, f"{label}.districts.{district}",
+                            area.file.name, f"{label}.districts.{district}",
                             f"tier {d.tier!r} is not in {table}.{column} of {p.source.file.name} "
-                            f"(since {p.source.block.since}; tiers: {', '.join(tiers)})"))
+                            f"(since {p.source.block.since}; tiers: {', '.join(tiers)})"
+                            + (f", which {chain[0].region} uses" if p.source.file is not area.file else "")))
 
 
 def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) -> None:
@@ -217,7 +229,7 @@ def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) 
                 _check_rounding(found.file, sub, block, region, defaults, report)
                 for read in getattr(block, "READS", ()):
                     if kind_of(read) == "yearly":
-                        _check_yearly_read(chain, found, sub, read, p, report)
+                        _check_yearly_read(chain, sweeps, found, sub, read, p, report)
                         continue
                     rps, starts = sweeps.of(read)
                     cover = _overlapping(rps, starts, p.start, p.end)
@@ -234,12 +246,12 @@ def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) 
                                                     f"not covered from {q.start} to {q.end} (a known gap)")
 
 
-def _check_yearly_read(chain: list[RulesetFile], found: InForce, sub: str, read: str, p: Period,
+def _check_yearly_read(chain: list[RulesetFile], sweeps: Sweeps, found: InForce, sub: str, read: str, p: Period,
                        report: CheckReport) -> None:
     """A method that reads a yearly sub-section (a year's figure, or the year before's)
     needs some year of it; the years it lacks around the period are noted as known gaps."""
     region = chain[0].region
-    years = {b.year for g in chain for b in g.blocks(read)}
+    years = sweeps.years(read)
     where = _label(sub, found.block)
     method = getattr(found.block, "method", "this block")
     if not years:
@@ -268,33 +280,50 @@ def _check_manifest(tree: RulesetTree, report: CheckReport) -> None:
     report.problems += m.problems
     fix = "run `benefitcalc rulesets check --write-manifest`"
     names = set()
+    reference: dict[str, manifest.Entry] | None = None
     for f in report.files:
         names.add(f.name)
         entry = m.entries.get(f.name)
-        if entry is None:
-            if not m.problems:
-                report.problems.append(Problem(manifest.NAME, f.name, f"no entry for this file; {fix}",
-                                               ProblemKind.MANIFEST_MISSING))
-        elif entry.file_sha256 != f.file_sha256:
-            if entry.version == f.meta.version:
-                report.problems.append(Problem(f.name, "meta.version", f"the file changed but its version is "
-                                               f"still {entry.version!r}: bump meta.version, then {fix}",
-                                               ProblemKind.VERSION_NOT_BUMPED))
-            else:
-                report.problems.append(Problem(manifest.NAME, f.name, f"records version {entry.version!r}; "
-                                               f"the file is now {f.meta.version!r}: {fix}",
-                                               ProblemKind.MANIFEST_STALE))
-        elif entry.version != f.meta.version:
-            report.problems.append(Problem(manifest.NAME, f.name, f"records version {entry.version!r}; the file "
-                                           f"is now {f.meta.version!r} with the same content: {fix}",
-                                           ProblemKind.MANIFEST_STALE))
-        elif entry.bytes_sha256 != f.bytes_sha256:
-            report.notes.append(f"{f.name}: its text changed (comments or layout) but not its content; "
-                                f"{fix} to record the new bytes (until then a sealed tree validates it in full)")
+        if entry is not None:
+            _compare(f, entry, manifest.NAME, fix, report)
+            continue
+        # no usable entry (a new file, a damaged or missing line): compare with the MANIFEST
+        # last committed to git, so that a repair cannot record an unbumped change
+        if reference is None:
+            reference = manifest.committed(tree.root)
+        old = reference.get(f.name)
+        if old is not None:
+            _compare(f, old, f"the committed {manifest.NAME} (git HEAD)", fix, report)
+        if f.name in m.damaged or m.problems:
+            if old is None:
+                report.notes.append(f"{f.name}: its {manifest.NAME} entry is unreadable and no committed one was "
+                                    "found: --write-manifest records the file as it is now")
+        else:
+            report.problems.append(Problem(manifest.NAME, f.name, f"no entry for this file; {fix}",
+                                           ProblemKind.MANIFEST_MISSING))
     for name in sorted(set(m.entries) - names):
         if not (tree.root / name).is_file():
             report.problems.append(Problem(manifest.NAME, name, "lists a file that does not exist",
                                            ProblemKind.MANIFEST_EXTRA))
+
+
+def _compare(f: RulesetFile, entry: manifest.Entry, where: str, fix: str, report: CheckReport) -> None:
+    """One file against its MANIFEST entry: a changed file must have a new version."""
+    if entry.file_sha256 != f.file_sha256:
+        if entry.version == f.meta.version:
+            report.problems.append(Problem(f.name, "meta.version", f"the file changed but its version is "
+                                           f"still {entry.version!r} (as in {where}): bump meta.version, then {fix}",
+                                           ProblemKind.VERSION_NOT_BUMPED))
+        else:
+            report.problems.append(Problem(manifest.NAME, f.name, f"records version {entry.version!r}; "
+                                           f"the file is now {f.meta.version!r}: {fix}", ProblemKind.MANIFEST_STALE))
+    elif entry.version != f.meta.version:
+        report.problems.append(Problem(manifest.NAME, f.name, f"records version {entry.version!r}; the file "
+                                       f"is now {f.meta.version!r} with the same content: {fix}",
+                                       ProblemKind.MANIFEST_STALE))
+    elif entry.bytes_sha256 != f.bytes_sha256:
+        report.notes.append(f"{f.name}: its text changed (comments or layout) but not its content; "
+                            f"{fix} to record the new bytes (until then a sealed tree validates it in full)")
 
 
 def write_manifest(root: Path, today: dt.date | None = None) -> CheckReport:

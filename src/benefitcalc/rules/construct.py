@@ -94,6 +94,11 @@ def _constraint(meta: Any) -> Converter | None:
         raise Untrusted(f"no trusted construction for the constraint {meta!r}")
     pattern = getattr(meta, "pattern", None)
     if isinstance(pattern, str):
+        # pydantic's regex engine reads ^…$ as the whole text (Python's $ would also allow a
+        # final newline): an anchored pattern must match all of the value
+        if pattern.startswith("^") and pattern.endswith("$"):
+            whole = re.compile(pattern[1:-1])
+            return check(lambda v: whole.fullmatch(v) is not None, f"pattern {pattern}")
         compiled = re.compile(pattern)
         return check(lambda v: compiled.search(v) is not None, f"pattern {pattern}")
     return None

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InvalidRulesetError, Problem
+from ..errors import InvalidRulesetError, Problem, ProgrammingError
 from ..notices import worst
 from .io import canonical_json, decode_toml, read_bytes, sha256_bytes, sha256_text
 from .schema import Block, Defaults, Meta, Source
@@ -88,6 +88,7 @@ class RulesetFile:
         self._texts: dict[tuple[str, int], str] = {}
         self._values: dict[tuple[str, int], tuple[ValueRecord, ...]] = {}
         self._status: dict[tuple[str, int], str] = {}
+        self._years: dict[str, dict[int, dict[str, int]]] = {}
 
     @property
     def region(self) -> str:
@@ -122,18 +123,9 @@ class RulesetFile:
 
         sources = {k: construct(Source, v) for k, v in doc.get("sources", {}).items()}
         defaults = construct(Defaults, doc["defaults"]) if "defaults" in doc else None
-        raw: dict[str, list[Any]] = {}
-        for key, value in doc.items():
-            if key in _TOP:
-                continue
-            if key == "area":
-                for b in value:
-                    raw.setdefault(area_subsection(b["scheme"]), []).append(b)
-            elif isinstance(value, dict):
-                for sub, blocks in value.items():
-                    raw[f"{key}.{sub}"] = blocks
-            else:
-                raw[key] = value
+        raw, shape = _split(doc)  # the names, as validation checks them
+        if shape:
+            raise ValueError("a name no model defines")
         f = cls(path, name, construct(Meta, doc["meta"]), sources, defaults, raw, digest)
         f.trusted, f._file_sha256 = True, file_sha256
         return f
@@ -236,10 +228,20 @@ class RulesetFile:
         return i if end is None or on <= end else None
 
     def of_year(self, name: str, year: int, series: str | None = None) -> int | None:
-        for i, b in enumerate(self.blocks(name)):
-            if b.year == year and (series is None or b.series == series):
-                return i
-        return None
+        """Index of the yearly block of ``year`` (in ``series``); a year held in several
+        series needs the series named (asking without one is a bug in the calculation)."""
+        if name not in self._years:
+            index: dict[int, dict[str, int]] = {}
+            for i, b in enumerate(self.blocks(name)):
+                index.setdefault(b.year, {})[b.series] = i
+            self._years[name] = index
+        found = self._years[name].get(year, {})
+        if series is not None:
+            return found.get(series)
+        if len(found) > 1:
+            raise ProgrammingError(f"{self.name}: {name} has several series for {year} "
+                                   f"({', '.join(sorted(found))}): the calculation must name one")
+        return next(iter(found.values()), None)
 
     # -- hashes ------------------------------------------------------------------------
 

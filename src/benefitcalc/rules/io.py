@@ -108,6 +108,8 @@ def _bad_numbers(node: Any, path: str) -> Iterator[tuple[str, str]]:
             yield path, problem
     elif isinstance(node, int) and not isinstance(node, bool) and abs(node) >= 10**MAX_ADJUSTED:
         yield path, f"must be below 10^{MAX_ADJUSTED}"
+    elif isinstance(node, str) and ("\x00" in node or len(node) > 10_000):
+        yield path, "a text may not hold a NUL character or be longer than 10,000 characters"
 
 
 def _item_label(value: Any, index: int) -> str:

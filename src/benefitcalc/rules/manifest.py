@@ -28,12 +28,13 @@ class Entry(NamedTuple):
 
 
 class Manifest(NamedTuple):
-    """What a MANIFEST says (``entries``), what is wrong with it (``problems``) and the
-    sha256 of its bytes (None when there is none)."""
+    """What a MANIFEST says (``entries``), what is wrong with it (``problems``), the sha256
+    of its bytes (None when there is none) and the files named on damaged lines."""
 
     entries: dict[str, Entry]
     problems: list[Problem]
     sha256: str | None
+    damaged: frozenset[str] = frozenset()
 
 
 def read(root: Path) -> Manifest:
@@ -50,9 +51,15 @@ def read(root: Path) -> Manifest:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return Manifest({}, [Problem(NAME, "", "is not UTF-8", ProblemKind.MANIFEST_UNREADABLE)], digest)
+    entries, problems, damaged = _parse(text)
+    return Manifest(entries, problems, digest, frozenset(damaged))
+
+
+def _parse(text: str) -> tuple[dict[str, Entry], list[Problem], set[str]]:
     entries: dict[str, Entry] = {}
     problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    damaged: set[str] = set()
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
@@ -60,16 +67,38 @@ def read(root: Path) -> Manifest:
         if not ok:
             problems.append(Problem(NAME, f"line {number}", "is not 'file, version, file_sha256, bytes_sha256' "
                                     "separated by tabs", ProblemKind.MANIFEST_UNREADABLE))
+            damaged.add(parts[0])
             continue
         if parts[0] in entries:
             problems.append(Problem(NAME, f"line {number}", f"a second entry for {parts[0]}",
                                     ProblemKind.MANIFEST_UNREADABLE))
+            damaged.add(parts[0])
             continue
         entries[parts[0]] = Entry(parts[1], parts[2], parts[3] if len(parts) == 4 else None)
     if text and not text.endswith("\n"):
         problems.append(Problem(NAME, "", "does not end with a newline: it may be torn",
                                 ProblemKind.MANIFEST_UNREADABLE))
-    return Manifest(entries, problems, digest)
+    return entries, problems, damaged
+
+
+def committed(root: Path) -> dict[str, Entry]:
+    """The entries of the MANIFEST as last committed to git (``HEAD``), when the tree is in
+    a git work tree and git is installed; empty otherwise. The reference a damaged or
+    incomplete MANIFEST is checked against, so that repairing it cannot record a changed
+    file whose version was not bumped."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./{NAME}"], capture_output=True,
+                             timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if out.returncode != 0:
+        return {}
+    try:
+        return _parse(out.stdout.decode("utf-8"))[0]
+    except UnicodeDecodeError:
+        return {}
 
 
 class Line(NamedTuple):

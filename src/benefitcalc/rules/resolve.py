@@ -127,7 +127,8 @@ class Resolved:
             i = f.of_year(subsection, year, series)
             if i is not None:
                 return InForce(subsection, f, i)
-        years = sorted({b.year for f in self.chain for b in f.blocks(subsection)})
+        years = sorted({b.year for f in self.chain for b in f.blocks(subsection)
+                        if series is None or b.series == series})
         raise NoRulesetInForceError(
             f"no ruleset for {self.region}: {subsection} of the year {year}"
             + (f" ({series})" if series else "") + f" (years covered: {years or 'none'})",
@@ -157,7 +158,19 @@ class Resolved:
         return out
 
     def uncovered(self) -> list[str]:
-        return [s for s in self.subsections if kind_of(s) == "dated" and self.find(s) is None]
+        """The dated sub-sections no level covers on the date, and the additive ones with a
+        level that has blocks but none in force."""
+        out = []
+        for s in self.subsections:
+            kind = kind_of(s)
+            if kind == "dated" and self.find(s) is None:
+                out.append(s)
+            elif kind == "additive":
+                try:
+                    self.layers(s)
+                except NoRulesetInForceError:
+                    out.append(s)
+        return out
 
     def qualify(self, source_id: str, file: RulesetFile) -> tuple[str, Source]:
         """``jiangxi:jx-ui-2024`` and its record: the id looked up in the file, then its ancestors."""

@@ -7,9 +7,9 @@ coerces, and the only conversions are the ``BeforeValidator``/``AfterValidator``
 written here, which the trusted construction path (``construct.py``) applies the same way.
 A model validator may only reject, never change a value.
 
-Every number has a domain: finite, at most 10^15 and 10 decimal places (``io.py``), never
-negative, shares within [0, 1], months whole, rounding units from a known set, dates
-between 1949-10-01 and 2199-12-31.
+Every number has a domain: finite, at most 10 decimal places (``io.py``), from 0 to 10^9,
+shares within [0, 1], months whole, rounding units from a known set, dates between
+1949-10-01 and 2199-12-31.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from .io import number_problem
 
 Confidence = Literal["confirmed", "derived", "unconfirmed"]
 FIRST_DAY = dt.date(1949, 10, 1)
+#: The largest ruleset number (yuan, months, counts): products of two stay far inside
+#: Decimal's 28 digits.
+MAX_VALUE = Decimal(10) ** 9
 LAST_DAY = dt.date(2199, 12, 31)
 
 
@@ -38,8 +41,14 @@ def _in_era(value: dt.date) -> dt.date:
     return value
 
 
+def _plain_text(value: str) -> str:
+    if "\x00" in value or len(value) > 10_000:
+        raise ValueError("a text may not hold a NUL character or be longer than 10,000 characters")
+    return value
+
+
 Bool = Annotated[bool, Strict()]
-Str = Annotated[str, Strict()]
+Str = Annotated[str, Strict(), AfterValidator(_plain_text)]
 Int = Annotated[int, Strict()]
 Date = Annotated[dt.date, Strict(), AfterValidator(_in_era)]
 
@@ -57,13 +66,15 @@ def _checked(value: Decimal) -> Decimal:
         raise ValueError(problem)
     if value < 0:
         raise ValueError("must not be negative")
+    if value > MAX_VALUE:
+        raise ValueError(f"must be at most {MAX_VALUE:f}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         value = value.quantize(Decimal(1))  # 1e+2 is written as 100
     return value
 
 
-#: A ruleset number: an integer or a TOML float read as Decimal, finite, bounded, ≥ 0.
+#: A ruleset number: an integer or a TOML float read as Decimal, finite, 0 to 10^9.
 Num = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_checked)]
 
 
@@ -338,7 +349,7 @@ class Meta(Model):
     admin_code: Str = Field(default="", pattern=r"^(\d{6})?$")
     aliases: tuple[Str, ...] = ()
     extends: Str | None = Field(default=None, pattern=r"^[a-z][a-z-]*$", max_length=64)
-    version: Str = Field(min_length=1, max_length=64, pattern=r"^[^\t\r\n]+$")
+    version: Str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
     published: Date
     verified_through: Date
     note: Str = ""

@@ -100,7 +100,7 @@ class RulesetTree:
         if self._paths is None:
             self._check_root()
             top = [self.root / "national.toml"] if (self.root / "national.toml").exists() else []
-            below = sorted((p for p in self.root.glob("*/*.toml") if not p.parent.name.startswith(".")),
+            below = sorted((p for p in self.root.glob("*/*.toml") if SLUG.match(p.parent.name)),
                            key=lambda p: (p.parent.name, p.name != "province.toml", p.name))
             self._paths = top + below
         return self._paths
@@ -120,7 +120,8 @@ class RulesetTree:
             candidates = [self.root / "national.toml"]
         else:
             candidates = [self.root / slug / "province.toml",
-                          *(p for p in sorted(self.root.glob(f"*/{slug}.toml")) if p.name != "province.toml")]
+                          *(p for p in sorted(self.root.glob(f"*/{slug}.toml"))
+                            if p.name != "province.toml" and SLUG.match(p.parent.name))]
         found = [p for p in candidates if p.exists() or p.is_symlink()]
         if len(found) > 1:
             raise InvalidRulesetError([Problem(self.display(p), "meta.region",

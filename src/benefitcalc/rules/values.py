@@ -36,6 +36,14 @@ def join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
+def path_of(parts: tuple[str, ...]) -> str:
+    """The path of a value reached by field names and table keys: ``monthly.一类``."""
+    out = ""
+    for part in parts:
+        out = join(out, part)
+    return out
+
+
 def _plain(value: Decimal | None) -> str:
     return "" if value is None else format(value, "f")
 
@@ -80,7 +88,7 @@ def _walk(node: Any, path: str, block: Block) -> Iterator[ValueRecord]:
             yield record(row_path(path, row), row.value, row, block)
     elif kind is dict:
         for key, value in node.items():
-            yield from _walk(value, f"{path}.{key}" if path else key, block)
+            yield from _walk(value, join(path, key), block)
     elif kind is tuple:
         for i, value in enumerate(node):
             yield from _walk(value, join(path, getattr(value, "id", i)), block)
@@ -91,7 +99,7 @@ def _walk(node: Any, path: str, block: Block) -> Iterator[ValueRecord]:
                                            | (_BLOCK_FIELDS if isinstance(node, Block) else frozenset()))
         for name in kind.model_fields:
             if name not in skip:
-                yield from _walk(getattr(node, name), f"{path}.{name}" if path else name, block)
+                yield from _walk(getattr(node, name), join(path, name), block)
 
 
 _SKIP: dict[type, frozenset[str]] = {}

@@ -4,7 +4,8 @@ object spread over several lines)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO
 
 from ..engine import Engine, error_result
@@ -12,6 +13,11 @@ from ..errors import BenefitcalcError, InvalidInputError
 from ..models import MAX_CASE_CHARS, ErrorResult, Result, decode_json
 
 _TOO_LONG = b"\x00too long"
+
+
+def open_engine(rulesets_dir: Path | None = None) -> Engine:
+    """An engine over the rulesets at a directory (None: ``$BENEFITCALC_RULESETS`` or the shipped ones)."""
+    return Engine(rulesets_dir)
 
 
 def _lines(stream: IO[bytes]) -> Iterator[bytes]:
@@ -32,53 +38,58 @@ def calculate_stream(engine: Engine, stream: IO[bytes]) -> Iterator[Result | Err
     """Every case in a byte stream, in order, streaming where it can:
 
     - JSON Lines (one case per line): each line is computed as it is read, and a bad line
-      becomes its error object (with its line number);
-    - one JSON array of cases, or one case spread over several lines: read whole (at most
-      ``MAX_CASE_CHARS`` bytes), then computed.
+      becomes its error object (with its line number) and costs only itself;
+    - one JSON array of cases, or one case spread over several lines: when the first line
+      opens an array, or an object it does not close, the input is read
+      whole (at most ``MAX_CASE_CHARS`` bytes) and parsed as one document; if that fails, it
+      is taken line by line after all.
     """
     lines = _lines(stream)
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        if line == _TOO_LONG:
-            yield error_result(InvalidInputError(f"invalid JSON: the line is longer than {MAX_CASE_CHARS} "
-                                                 "bytes"), None, number)
-            yield from engine.calculate_lines(lines, number + 1)
-            return
-        if line.lstrip().startswith((b"{", b"\xef\xbb\xbf{")) and _complete(line):
-            yield from engine.calculate_lines([line], number)
-            yield from engine.calculate_lines(lines, number + 1)
-            return
-        yield from _whole(engine, line, lines)
+        head = line.lstrip().removeprefix(b"\xef\xbb\xbf")
+        if line != _TOO_LONG and (head.startswith(b"[") or (head.startswith(b"{") and not _complete(head))):
+            yield from _document(engine, number, line, lines)
+        else:
+            yield from _each(engine, [line], number)
+            yield from _each(engine, lines, number + 1)
         return
+
+
+def _each(engine: Engine, lines: Iterable[bytes], first: int) -> Iterator[Result | ErrorResult]:
+    """JSON Lines from line ``first`` on: a result or an error per non-blank line."""
+    for number, line in enumerate(lines, first):
+        if line == _TOO_LONG:
+            yield error_result(InvalidInputError(f"invalid JSON: the line is longer than {MAX_CASE_CHARS} bytes"),
+                               None, number)
+        else:
+            yield from engine.calculate_lines([line], number)
 
 
 def _complete(line: bytes) -> bool:
     try:
-        json.loads(line.decode("utf-8", "replace").lstrip("\ufeff"))
-    except ValueError:
+        json.loads(line.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
         return False
     return True
 
 
-def _whole(engine: Engine, head: bytes, rest: Iterator[bytes]) -> Iterator[Result | ErrorResult]:
-    """The stream is one JSON document: an array of cases, or one case over several lines."""
+def _document(engine: Engine, first: int, head: bytes, rest: Iterator[bytes]) -> Iterator[Result | ErrorResult]:
+    """The input from line ``first`` on, as one JSON document (an array of cases or one case
+    over several lines), or — if it is not one — line by line."""
     parts, size = [head], len(head)
     for line in rest:
         parts.append(line)
         size += len(line)
-        if size > MAX_CASE_CHARS or line == _TOO_LONG:
-            yield error_result(InvalidInputError(f"invalid JSON: longer than {MAX_CASE_CHARS} bytes"), None, None)
+        if size > MAX_CASE_CHARS or line == _TOO_LONG:  # too big to be one case: these are lines
+            yield from _each(engine, parts, first)
+            yield from _each(engine, rest, first + len(parts))
             return
     try:
-        text = b"".join(parts).decode("utf-8")
-    except UnicodeDecodeError:
-        yield error_result(InvalidInputError("invalid JSON: the input is not UTF-8"), None, None)
-        return
-    try:
-        data = decode_json(text)
-    except BenefitcalcError as exc:
-        yield error_result(exc, None, None)
+        data = decode_json(b"".join(parts).decode("utf-8"))
+    except (BenefitcalcError, UnicodeDecodeError):
+        yield from _each(engine, parts, first)
         return
     for item in data if isinstance(data, list) else [data]:
         try:

@@ -8,17 +8,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..errors import InvalidInputError
 from ..rules.check import CheckReport, check_file, check_tree
 from ..rules.check import write_manifest as write_checked_manifest
 from ..rules.files import RulesetFile
 from ..rules.io import plain_decimal
 from ..rules.resolve import InForce, Resolved, covered_ranges, used_sha256
-from pydantic import BaseModel
-
 from ..rules.schema import Brackets, Param, Rounding
 from ..rules.tree import RulesetTree
 from ..rules.values import iter_values
+
+
+def open_tree(rulesets_dir: Path | None = None) -> RulesetTree:
+    """The rulesets tree at a directory (None: ``$BENEFITCALC_RULESETS`` or the shipped one)."""
+    return RulesetTree(rulesets_dir)
 
 
 def parse_date(text: str, field: str = "as_of") -> dt.date:
