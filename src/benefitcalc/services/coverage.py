@@ -5,6 +5,7 @@ unconfirmed / missing, and the share of values confirmed. One linear sweep per
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -37,14 +38,15 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
     for slug in slugs:
         chain = tree.chain(slug)
         sections: list[dict[str, Any]] = []
+        sweep = _Sweeps(chain, start, end)
         for sub in Resolved(chain, end).subsections:
             if kind_of(sub) == "yearly":
                 years = sorted({b.year for f in chain for b in f.blocks(sub)})
                 sections.append({"section": sub, "years": years})
                 continue
-            ps = periods(chain, sub, start, end)
+            ps = sweep(sub)
             if is_area(sub):
-                ps = _mark_unused(chain, sub, ps, start, end)
+                ps = _mark_unused(sub, ps, sweep)
             missing = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status == "missing"]
             covered = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status not in ("missing", "unused")]
             summary["missing_periods"] += len(missing)
@@ -60,6 +62,19 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
     return {"from": start.isoformat(), "to": end.isoformat(), "regions": regions, "summary": summary}
 
 
+class _Sweeps:
+    """Each sub-section of a chain cut into periods over the window, once."""
+
+    def __init__(self, chain: list[RulesetFile], start: dt.date, end: dt.date) -> None:
+        self.chain, self.start, self.end = chain, start, end
+        self._done: dict[str, list[Period]] = {}
+
+    def __call__(self, sub: str) -> list[Period]:
+        if sub not in self._done:
+            self._done[sub] = periods(self.chain, sub, self.start, self.end)
+        return self._done[sub]
+
+
 def _count(f: RulesetFile, summary: dict[str, Any]) -> None:
     for sub in f.subsections:
         for i in range(len(f.blocks(sub))):
@@ -68,13 +83,12 @@ def _count(f: RulesetFile, summary: dict[str, Any]) -> None:
                 summary[v.confidence] += 1
 
 
-def _mark_unused(chain: list[RulesetFile], sub: str, ps: list[Period], start: dt.date,
-                 end: dt.date) -> list[Period]:
+def _mark_unused(sub: str, ps: list[Period], sweep: Callable[[str], list[Period]]) -> list[Period]:
     """An area scheme is needed only while its tier table is in force (Jiangxi's flat
     unemployment areas end with the flat amounts): elsewhere its periods are "unused".
     Both lists are sorted and contiguous, so one pass over the two gives the cut."""
     table, column = area_schemes()[sub.split(".", 1)[1]]
-    tables = periods(chain, table, start, end)
+    tables = sweep(table)
     out: list[Period] = []
     j = 0
     for p in ps:
