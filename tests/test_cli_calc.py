@@ -207,6 +207,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_1():
     result = _run_main(code)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "internal error (RuntimeError): kaboom" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     with_traceback = _run_main(code.replace("'unemployment'", "'--traceback', 'unemployment'"))
     assert with_traceback.returncode == 1 and "Traceback" in with_traceback.stderr
 

@@ -520,8 +520,8 @@ def main() -> int:
     except Exception as exc:  # noqa: BLE001 - the one outer handler
         if STATE.traceback or "--traceback" in argv:
             raise
-        sys.stderr.write(f"benefitcalc: internal error ({type(exc).__name__}): {clean(str(exc))[:500]}\n"
-                         "benefitcalc: this is a bug; --traceback shows where\n")
+        sys.stderr.write(f"benefitcalc: internal error ({type(exc).__name__}): {clean(str(exc))[:500]} "
+                         "(a bug; --traceback shows where)\n")
         code = int(ExitStatus.BUG)
     try:
         sys.stdout.flush()
