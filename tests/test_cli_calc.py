@@ -21,6 +21,7 @@ def validate_result(data: dict) -> None:
     model = next(m for m in result_models() if m.model_fields["benefit"].annotation.__args__ == (data["benefit"],))
     model.model_validate(data)
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.json"))
+GANXIAN = Path(__file__).parent.parent / "examples" / "unemployment-ganzhou-ganxian.json"
 BIN = Path(sys.executable).parent / "benefitcalc"
 
 
@@ -141,7 +142,7 @@ def test_an_ineligible_case_exits_0_with_reasons():
 def test_the_rich_explanation_names_each_step_and_source(capsys, wide, engine):
     from benefitcalc import render
 
-    data = engine.calculate(json.loads(EXAMPLES[0].read_text(encoding="utf-8"))).to_json()
+    data = engine.calculate(json.loads(GANXIAN.read_text(encoding="utf-8"))).to_json()
     render.result(data, explain=True, lang="zh")
     out = capsys.readouterr().out
     # 赣县区 2023: the flat 三类 amount 1449 of the 2021 round
@@ -160,7 +161,7 @@ def test_schemas_for_case_and_result_are_generated():
 
 @pytest.mark.installed
 def test_the_installed_command_reads_a_case_on_stdin(tmp_path):
-    text = EXAMPLES[0].read_text(encoding="utf-8")
+    text = GANXIAN.read_text(encoding="utf-8")
     result = subprocess.run([str(BIN), "calc", "-"], input=text, cwd=tmp_path, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -95,9 +95,13 @@ def parse_case(data: Any) -> CaseBase:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False, include_input=False)[0]
-        field = ".".join(str(p) for p in err["loc"]) or "case"
         msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             msg = "required"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise InvalidInputError(f"{field}: {msg}{more}", field=field) from None
+        if err["loc"]:
+            field = ".".join(str(p) for p in err["loc"])
+            raise InvalidInputError(f"{field}: {msg}{more}", field=field) from None
+        # a check across fields names its field first ("original_age: …")
+        field = msg.partition(":")[0] if ":" in msg and " " not in msg.partition(":")[0] else "case"
+        raise InvalidInputError(f"{msg}{more}", field=field) from None

@@ -349,6 +349,11 @@ PensionOpt = Annotated[str | None, typer.Option(
     "--pension-start-date", metavar="YYYY-MM-DD", help="The day a basic pension starts, if known: benefit stops then.")]
 InvoluntaryOpt = Annotated[bool, typer.Option(
     "--involuntary/--voluntary", help="Whether the loss of work was not of one's own will.")]
+SexOpt = Annotated[str | None, typer.Option(
+    "--sex", metavar="male|female", help="With --birth-date: the statutory retirement month is derived.")]
+OriginalAgeOpt = Annotated[str | None, typer.Option(
+    "--original-age", metavar="50|55",
+    help="For a woman: the original statutory retirement age of her post (50 workers, 55 cadres and managers).")]
 
 
 def compute(data: dict[str, Any], as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
@@ -368,18 +373,44 @@ def as_of_text(value: str | None) -> str:
 def unemployment(
     region: RegionOpt, contribution_months: MonthsOpt, as_of: AsOfOpt = None, district: DistrictOpt = None,
     involuntary: InvoluntaryOpt = True, carried_over_months: CarriedOpt = None, average_monthly_wage: WageOpt = None,
-    birth_date: BirthOpt = None, pension_start_date: PensionOpt = None, case_id: IdOpt = None,
+    birth_date: BirthOpt = None, sex: SexOpt = None, original_age: OriginalAgeOpt = None,
+    pension_start_date: PensionOpt = None, case_id: IdOpt = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
 ) -> None:
     """失业保险金: eligibility, months and monthly amount for one claimant.
+
+    With --birth-date and --sex (and --original-age for a woman) the benefit stops at the
+    statutory retirement month, or runs until it when it would end less than a year before.
 
     Example: benefitcalc unemployment --region nanchang --as-of 2024-06-01 --contribution-months 80
     """
     compute(_case({"benefit": "unemployment", "id": case_id, "region": region, "district": district,
                    "as_of": as_of_text(as_of), "contribution_months": contribution_months,
                    "involuntary": involuntary, "carried_over_months": carried_over_months,
-                   "average_monthly_wage": average_monthly_wage, "birth_date": birth_date,
-                   "pension_start_date": pension_start_date}), as_json, explain, lang, strict)
+                   "average_monthly_wage": average_monthly_wage, "birth_date": birth_date, "sex": sex,
+                   "original_age": original_age, "pension_start_date": pension_start_date}),
+            as_json, explain, lang, strict)
+
+
+@app.command("retirement-age")
+def retirement_age(
+    birth_date: Annotated[str, typer.Option("--birth-date", metavar="YYYY-MM-DD", help="Date of birth.")],
+    sex: Annotated[str, typer.Option("--sex", metavar="male|female", help="male or female.")],
+    original_age: OriginalAgeOpt = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="The rules in force on this day; default today.")] = None,
+    region: Annotated[str, typer.Option("--region", metavar="REGION", help="Default: national.")] = "national",
+    case_id: IdOpt = None, explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """法定退休年龄: the statutory retirement age and month (with the 2025 gradual raise), the
+    delay, the minimum contribution years for that year and the flexible retirement bounds.
+
+    Example: benefitcalc retirement-age --birth-date 1971-07-15 --sex male
+    """
+    compute(_case({"benefit": "retirement_age", "id": case_id, "region": region, "as_of": as_of_text(as_of),
+                   "birth_date": birth_date, "sex": sex, "original_age": original_age}),
+            as_json, explain, lang, strict)
 
 
 @app.command("calc")

@@ -102,3 +102,22 @@ def test_rounding_is_idempotent_and_lands_on_the_unit(value, unit, mode):
     assert round_to(once, Decimal(unit), mode) == once
     assert once % Decimal(unit) == 0
     assert abs(once - value) < Decimal(unit)
+
+
+@settings(max_examples=100, deadline=None)
+@given(situations(), MONTHS, st.dates(min_value=dt.date(1955, 1, 1), max_value=dt.date(1990, 12, 31)),
+       st.sampled_from([("male", None), ("female", 50), ("female", 55)]))
+def test_the_benefit_never_runs_past_the_statutory_retirement_month(case, months, birth, who):
+    sex, original = who
+    data = {**case, "contribution_months": months, "birth_date": birth.isoformat(), "sex": sex,
+            "original_age": original}
+    result = calc(data)
+    retirement = next((s for s in result["steps"] if s["id"] == "retirement_month"), None)
+    assert retirement is not None
+    year, month = map(int, retirement["value"].split("-"))
+    as_of = dt.date.fromisoformat(case["as_of"])
+    left = (year * 12 + month) - (as_of.year * 12 + as_of.month)
+    if left <= 0:
+        assert not result["eligible"] and result["reasons"][-1]["code"] == "statutory_retirement_age_reached"
+    elif result["eligible"]:
+        assert result["amounts"]["duration_months"] <= left

@@ -9,16 +9,30 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from ..errors import InvalidInputError
 from ..explain import fmt
 from ..models import CaseBase, Date, Extra, Flag, Money, Months, whole_number
 from ..notices import Notice
 from .base import Amount, Benefit, Outcome, Rules, months_between
+from .retirement_age import LABELS as RETIREMENT_LABELS
+from .retirement_age import METHODS as RETIREMENT_METHODS
+from .retirement_age import RULE as RETIREMENT_RULE
+from .retirement_age import (
+    OriginalAgeField,
+    Person,
+    Statutory,
+    check_sex_and_age,
+    group_of,
+    month_index,
+    month_text,
+    statutory,
+)
 
 TWELVE = Decimal(12)
 AMOUNT = "unemployment.amount"
+NEAR = "unemployment.near_retirement"
 
 
 class UnemploymentCase(CaseBase):
@@ -30,10 +44,19 @@ class UnemploymentCase(CaseBase):
     involuntary: Flag = True
     carried_over_months: Annotated[int, BeforeValidator(whole_number), Field(ge=0, le=24)] = 0
     average_monthly_wage: Money | None = None
-    #: used only to say that the pension start is not derived from it (see README)
+    #: with ``sex`` (and ``original_age`` for a woman): the statutory retirement month is derived
     birth_date: Date | None = None
-    #: the day a basic pension starts, if known: benefit stops then (社会保险法 第51条)
+    sex: Literal["male", "female"] | None = None
+    #: 50 or 55 for a woman (the original statutory age of her post); absent for a man
+    original_age: OriginalAgeField = None
+    #: the day a basic pension starts, if known: benefit stops then (社会保险法 第51条); it
+    #: overrides the derived statutory retirement month (someone who retires early)
     pension_start_date: Date | None = None
+
+    @model_validator(mode="after")
+    def _original_age(self) -> UnemploymentCase:
+        check_sex_and_age(self.sex, self.original_age)
+        return self
 
 
 def eligibility(case: UnemploymentCase, rules: Rules) -> list[Notice]:
@@ -143,26 +166,64 @@ def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extr
     return tuple(out)
 
 
+def statutory_retirement(case: UnemploymentCase, rules: Rules) -> Statutory | None:
+    """The claimant's statutory retirement (法定退休年龄), where birth date and sex (and, for a
+    woman, the original age of her post) are given and no pension start is; a warning says
+    what is missing when only the birth date is."""
+    if case.pension_start_date is not None or case.birth_date is None:
+        return None
+    group = group_of(case.sex, case.original_age)
+    if group is None:
+        rules.warn(Notice("pension_start_not_derived",
+                          "未推算法定退休时间：请同时提供性别（女性另需原法定退休年龄50或55），或 pension_start_date",
+                          "the statutory retirement month is not derived: give sex (and, for a woman, original_age "
+                          "50 or 55) with birth_date, or pension_start_date"))
+        return None
+    return statutory(Person(case.birth_date, group), rules)
+
+
+def until_retirement(months: int, left: int, month: str, rules: Rules) -> int:
+    """社会保险法 第51条: the benefit stops at the statutory retirement month, ``left`` months
+    after registration; from 2019-12 a claimant whose benefit would run out less than a year
+    before it keeps the benefit until then (人社部发〔2020〕40号; from 2025 办法 第七条)."""
+    if months > left:
+        return rules.computed("duration_months", f"min({months}, months until the statutory retirement month "
+                                                 f"{month} = {left})", left)
+    near = rules.find(NEAR)
+    if near is None:
+        return months
+    window = int(rules.read(near, "window_months", step="near_retirement_window"))
+    if left - months < window:
+        return rules.computed(
+            "duration_months", f"{left}: the benefit would end {left - months} months before the statutory "
+            f"retirement month {month}, less than {window}, so it runs until then", left)
+    return months
+
+
 def calculate(case: UnemploymentCase, rules: Rules) -> Outcome:
     """Eligibility, months and monthly amount at the rates in force on ``as_of``."""
     reasons = eligibility(case, rules)
+    retirement = statutory_retirement(case, rules)
+    registered = month_index(case.as_of.year, case.as_of.month)
+    if retirement is not None and retirement.month <= registered:
+        reasons.append(Notice(  # 社会保险法 第51条: the benefit ends with the statutory age
+            "statutory_retirement_age_reached",
+            f"已于 {month_text(retirement.month)} 达到法定退休年龄（社会保险法第51条）",
+            f"the statutory retirement age was reached in {month_text(retirement.month)} "
+            "(Social Insurance Law Art. 51)"))
     if reasons:
         zero = Decimal(0)
         return Outcome(False, tuple(reasons), {"monthly_benefit": zero, "duration_months": 0,
                                                "total_benefit": zero})
     months = duration(case, rules)
-    if case.birth_date is not None and case.pension_start_date is None:
-        rules.warn(Notice("pension_start_not_derived",
-                          "未根据出生日期推算基本养老金起领时间（规则集未收录法定退休年龄表）；"
-                          "如已知请提供 pension_start_date",
-                          "the pension start is not derived from birth_date (no statutory retirement-age "
-                          "table is in the rulesets); give pension_start_date if it is known"))
     if case.pension_start_date is not None:  # 社会保险法 第51条: stops when a basic pension starts
         left = months_between(case.as_of, case.pension_start_date)
         if left < months:
             months = rules.computed(
                 "duration_months", f"min({months}, months until pension start {case.pension_start_date} = {left})",
                 left)
+    elif retirement is not None:
+        months = until_retirement(months, retirement.month - registered, month_text(retirement.month), rules)
     method, view = rules.method(AMOUNT)
     monthly = method(case, view)
     total = rules.computed("total_benefit", f"{fmt(monthly)} × {months}", monthly * months)
@@ -178,10 +239,14 @@ BENEFIT = Benefit(
     amounts=(Amount("monthly_benefit", "月领取金额", "monthly benefit"),
              Amount("duration_months", "领取月数", "months", kind="count"),
              Amount("total_benefit", "合计", "total")),
-    reads=("unemployment.eligibility", "unemployment.duration", AMOUNT, "unemployment.extras"),
+    reads=("unemployment.eligibility", "unemployment.duration", AMOUNT, "unemployment.extras", NEAR,
+           RETIREMENT_RULE),
     methods={AMOUNT: {"flat_per_tier": flat_per_tier, "share_of_minimum_wage": share_of_minimum_wage,
-                      "share_of_own_wage": share_of_own_wage}},
+                      "share_of_own_wage": share_of_own_wage}, RETIREMENT_RULE: RETIREMENT_METHODS},
     labels={
+        **RETIREMENT_LABELS,
+        "near_retirement_window": ("距法定退休年龄不足的月数（延长领取）",
+                                   "months before the statutory age that extend the benefit"),
         "min_contribution_months": ("最低缴费月数", "minimum months of contributions"),
         "carried_over_admits": ("有未领完期限者不足一年亦可领取", "carried-over months admit under a year"),
         "involuntary_required": ("须非因本人意愿中断就业", "loss of work must be involuntary"),

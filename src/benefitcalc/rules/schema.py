@@ -189,7 +189,7 @@ class BracketRow(Provenance):
 class Brackets(Model):
     """Half-open rows ``[from, to)``, contiguous, the last open-ended (SPEC §2.4)."""
 
-    unit: Literal["months", "years", "age"]
+    unit: Literal["months", "years", "age", "calendar_year"]
     mode: Literal["lookup", "marginal"]
     rows: tuple[BracketRow, ...] = Field(min_length=1, max_length=200)
 

@@ -122,9 +122,18 @@ class UnemploymentExtras(DatedBlock):
         return self
 
 
+class NearRetirement(DatedBlock):
+    """A claimant whose benefit would run out less than ``window_months`` before the
+    statutory retirement month keeps it until that month (人社部发〔2020〕40号; from 2025
+    办法 第七条)."""
+
+    window_months: Whole
+
+
 GROUP = Group("unemployment", [
     Subsection("unemployment.eligibility", UnemploymentEligibility),
     Subsection("unemployment.duration", UnemploymentDuration),
     Subsection("unemployment.amount", UnemploymentAmount),
     Subsection("unemployment.extras", UnemploymentExtras),
+    Subsection("unemployment.near_retirement", NearRetirement),
 ], area_schemes={"unemployment_flat": ("unemployment.amount", "monthly")})

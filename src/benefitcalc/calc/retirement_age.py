@@ -1,0 +1,219 @@
+"""法定退休年龄 (statutory retirement age): the age and month a person reaches it, the delay
+of the 2025 gradual raise, the minimum contribution years for that year, and the flexible
+retirement bounds — under the rules in force on the case's date.
+
+The rule block's ``method`` picks the computation (``original_ages`` before 2025,
+``gradual_raise`` from 2025-01-01): a future change of the law is a new block. Months are
+counted as year × 12 + month, so December is month 12 (never 0). ``statutory`` is also
+what the unemployment benefit (and later injury) use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal, NamedTuple
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from ..models import CaseBase, Date, whole_number
+from ..notices import Notice
+from .base import Amount, Benefit, Outcome, Rules
+
+RULE = "retirement_age.rule"
+MINIMUM = "retirement_age.minimum_contribution"
+
+
+def month_index(year: int, month: int) -> int:
+    """Months since year 0: year × 12 + (month − 1). December stays month 12."""
+    return year * 12 + month - 1
+
+
+def month_text(index: int) -> str:
+    """A month index as "YYYY-MM"."""
+    year, month0 = divmod(index, 12)
+    return f"{year:04d}-{month0 + 1:02d}"
+
+
+def years_months(months: int) -> str:
+    years, rest = divmod(months, 12)
+    return f"{years} y {rest} m" if rest else f"{years} y"
+
+
+def group_of(sex: str | None, original_age: int | None) -> str | None:
+    """The rule group of a person: ``male``, ``female_55`` or ``female_50``; None without sex.
+    A woman's original statutory age (50 or 55, by her post) is an input; a man's is 60."""
+    if sex is None:
+        return None
+    if sex == "male":
+        return "male"
+    return f"female_{original_age}"
+
+
+def check_sex_and_age(sex: str | None, original_age: int | None) -> None:
+    """``original_age`` is 50 or 55 and given for a woman; refused for a man."""
+    if sex == "male" and original_age is not None:
+        raise ValueError("original_age: not for a man (his original statutory age is 60)")
+    if sex == "female" and original_age not in (50, 55):
+        raise ValueError("original_age: required for a woman: 50 or 55, the original statutory age of her post")
+    if sex is None and original_age is not None:
+        raise ValueError("original_age: give sex too")
+
+
+OriginalAgeField = Annotated[int | None, BeforeValidator(lambda v: None if v is None else whole_number(v))]
+
+
+class RetirementAgeCase(CaseBase):
+    """法定退休年龄: ``as_of`` picks the rules in force (default today)."""
+
+    benefit: Literal["retirement_age"]
+    region: str = Field(default="national", min_length=1, max_length=64)
+    as_of: Date = Field(default_factory=dt.date.today)
+    birth_date: Date
+    sex: Literal["male", "female"]
+    #: 50 or 55 for a woman (the original statutory age of her post); absent for a man
+    original_age: OriginalAgeField = None
+
+    @model_validator(mode="after")
+    def _original_age(self) -> RetirementAgeCase:
+        check_sex_and_age(self.sex, self.original_age)
+        return self
+
+
+class Person(NamedTuple):
+    birth_date: dt.date
+    group: str
+
+
+class Statutory(NamedTuple):
+    """A person's statutory retirement: original age, delay and age in months, the month
+    reached (a month index), and the flexible bounds (month indexes)."""
+
+    original_months: int
+    delay_months: int
+    age_months: int
+    month: int
+    earliest: int
+    latest: int
+
+
+def _original(person: Person, rules: Rules) -> tuple[int, int]:
+    """(the birth month index, the original age in months), each recorded."""
+    years = int(rules.value(RULE, "groups", person.group, "original_age", step="original_age"))
+    birth = month_index(person.birth_date.year, person.birth_date.month)
+    return birth, years * 12
+
+
+def _reached(person: Person, rules: Rules, birth: int, age: int) -> int:
+    month = birth + age
+    rules.computed("retirement_month", f"{month_text(birth)} + {years_months(age)} = {month_text(month)}",
+                   month_text(month))
+    return month
+
+
+def original_ages(person: Person, rules: Rules) -> Statutory:
+    """No raise: the statutory age is the original age (国发〔1978〕104号); no flexible retirement."""
+    birth, original = _original(person, rules)
+    rules.computed("delay_months", "no raise under these rules", 0)
+    rules.computed("statutory_age_months", f"{original // 12} × 12", original)
+    month = _reached(person, rules, birth, original)
+    rules.computed("earliest_flexible_month", "no flexible retirement under these rules", month_text(month))
+    rules.computed("latest_flexible_month", "no flexible retirement under these rules", month_text(month))
+    return Statutory(original, 0, original, month, month, month)
+
+
+def gradual_raise(person: Person, rules: Rules) -> Statutory:
+    """办法 第一条: one month of delay per ``birth_months_per_step`` months of birth from the
+    first birth month affected, at most ``max_delay_months``; 第三条: the flexible bounds."""
+    birth, original = _original(person, rules)
+    first: dt.date = rules.value(RULE, "groups", person.group, "first_birth_month", step="first_birth_month")
+    step = int(rules.value(RULE, "groups", person.group, "birth_months_per_step", step="birth_months_per_step"))
+    most = int(rules.value(RULE, "groups", person.group, "max_delay_months", step="max_delay_months"))
+    since_first = birth - month_index(first.year, first.month)
+    rules.computed("months_since_first", f"{month_text(birth)} − {month_text(birth - since_first)}", since_first)
+    if since_first < 0:
+        delay = rules.computed("delay_months", f"{since_first} < 0: born before the first month affected", 0)
+    else:
+        delay = rules.computed("delay_months", f"min(⌊{since_first} / {step}⌋ + 1, {most})",
+                               min(since_first // step + 1, most))
+    age = rules.computed("statutory_age_months", f"{original} + {delay} = {years_months(original + delay)}",
+                         original + delay)
+    month = _reached(person, rules, birth, age)
+    earlier = int(rules.value(RULE, "flexible_earlier_months", step="flexible_earlier_months"))
+    later = int(rules.value(RULE, "flexible_later_months", step="flexible_later_months"))
+    earliest = birth + max(original, age - earlier)
+    rules.computed("earliest_flexible_month",
+                   f"{month_text(birth)} + max({years_months(original)}, {years_months(age)} − {earlier} months) "
+                   f"= {month_text(earliest)} (once the minimum contribution years are met)", month_text(earliest))
+    latest = month + later
+    rules.computed("latest_flexible_month", f"{month_text(month)} + {later} months = {month_text(latest)} "
+                   "(with the employer's agreement)", month_text(latest))
+    return Statutory(original, delay, age, month, earliest, latest)
+
+
+METHODS: dict[str, Any] = {"original_ages": original_ages, "gradual_raise": gradual_raise}
+
+
+def statutory(person: Person, rules: Rules) -> Statutory:
+    """The statutory retirement of a person under the rule block in force, each figure a step."""
+    method, view = rules.method(RULE)
+    result: Statutory = method(person, view)
+    return result
+
+
+def minimum_contribution(month: int, rules: Rules) -> int:
+    """Months of contributions needed for a pension, for the calendar year of ``month``."""
+    year = month // 12
+    return int(rules.row(MINIMUM, "by_year", Decimal(year), step="minimum_contribution_months"))
+
+
+def calculate(case: RetirementAgeCase, rules: Rules) -> Outcome:
+    """The statutory retirement age and month, the delay, the minimum contribution years
+    and the flexible bounds, under the rules in force on ``as_of``."""
+    group = group_of(case.sex, case.original_age)
+    assert group is not None  # the case model requires sex
+    result = statutory(Person(case.birth_date, group), rules)
+    minimum = minimum_contribution(result.month, rules)
+    if result.month < month_index(case.as_of.year, case.as_of.month):
+        rules.warn(Notice("retirement_month_passed", f"法定退休时间 {month_text(result.month)} 已早于 {case.as_of}",
+                          f"the statutory retirement month {month_text(result.month)} is before {case.as_of}"))
+    amounts: dict[str, Decimal | int | str] = {
+        "statutory_age_months": result.age_months, "retirement_month": month_text(result.month),
+        "delay_months": result.delay_months, "minimum_contribution_months": minimum,
+        "earliest_flexible_month": month_text(result.earliest), "latest_flexible_month": month_text(result.latest)}
+    return Outcome(True, (), amounts)
+
+
+LABELS: dict[str, tuple[str, str]] = {
+    "original_age": ("原法定退休年龄（周岁）", "original statutory age (years)"),
+    "first_birth_month": ("首个延迟的出生月份", "first birth month affected"),
+    "birth_months_per_step": ("每延迟一个月对应的出生月数", "months of birth per month of delay"),
+    "max_delay_months": ("最长延迟月数", "longest delay (months)"),
+    "months_since_first": ("出生月份距首个延迟月份的月数", "months of birth since the first affected"),
+    "delay_months": ("延迟月数", "delay (months)"),
+    "statutory_age_months": ("改革后法定退休年龄（月）", "statutory retirement age (months)"),
+    "retirement_month": ("法定退休时间", "statutory retirement month"),
+    "minimum_contribution_months": ("按月领取基本养老金最低缴费月数", "minimum contribution months for a pension"),
+    "flexible_earlier_months": ("弹性提前退休最长月数", "flexible early retirement: most months earlier"),
+    "flexible_later_months": ("弹性延迟退休最长月数", "flexible late retirement: most months later"),
+    "earliest_flexible_month": ("弹性提前退休最早时间", "earliest flexible retirement month"),
+    "latest_flexible_month": ("弹性延迟退休最晚时间", "latest flexible retirement month"),
+}
+
+BENEFIT = Benefit(
+    id="retirement_age",
+    name=("法定退休年龄", "statutory retirement age"),
+    case_model=RetirementAgeCase,
+    amounts=(Amount("statutory_age_months", "法定退休年龄（月）", "statutory age (months)", kind="count"),
+             Amount("retirement_month", "法定退休时间", "retirement month", kind="text"),
+             Amount("delay_months", "延迟月数", "delay (months)", kind="count"),
+             Amount("minimum_contribution_months", "最低缴费月数", "minimum contribution (months)", kind="count"),
+             Amount("earliest_flexible_month", "弹性提前退休最早时间", "earliest flexible month", kind="text"),
+             Amount("latest_flexible_month", "弹性延迟退休最晚时间", "latest flexible month", kind="text")),
+    reads=(RULE, MINIMUM),
+    methods={RULE: METHODS},
+    labels=LABELS,
+    calculate=calculate,
+)
+
+__all__ = ["BENEFIT", "Person", "Statutory", "month_index", "month_text", "statutory"]
