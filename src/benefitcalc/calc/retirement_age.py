@@ -114,7 +114,7 @@ def _reached(person: Person, rules: Rules, birth: int, age: int) -> int:
 def original_ages(person: Person, rules: Rules) -> Statutory:
     """No raise: the statutory age is the original age (国发〔1978〕104号); no flexible retirement."""
     birth, original = _original(person, rules)
-    rules.computed("delay_months", "no raise under these rules", 0)
+    rules.computed("delay_months", "no raise under these rules (国发〔1978〕104号)", 0)
     rules.computed("statutory_age_months", f"{original // 12} × 12", original)
     month = _reached(person, rules, birth, original)
     rules.computed("earliest_flexible_month", "no flexible retirement under these rules", month_text(month))
@@ -129,12 +129,15 @@ def gradual_raise(person: Person, rules: Rules) -> Statutory:
     first: dt.date = rules.value(RULE, "groups", person.group, "first_birth_month", step="first_birth_month")
     step = int(rules.value(RULE, "groups", person.group, "birth_months_per_step", step="birth_months_per_step"))
     most = int(rules.value(RULE, "groups", person.group, "max_delay_months", step="max_delay_months"))
+    rules.computed("final_age_months", f"{original} + {most} = {years_months(original + most)} (办法 第一条)",
+                   original + most)
     since_first = birth - month_index(first.year, first.month)
     rules.computed("months_since_first", f"{month_text(birth)} − {month_text(birth - since_first)}", since_first)
     if since_first < 0:
-        delay = rules.computed("delay_months", f"{since_first} < 0: born before the first month affected", 0)
+        delay = rules.computed("delay_months", f"{since_first} < 0: born before the first month affected "
+                               "(办法 第一条)", 0)
     else:
-        delay = rules.computed("delay_months", f"min(⌊{since_first} / {step}⌋ + 1, {most})",
+        delay = rules.computed("delay_months", f"min(⌊{since_first} / {step}⌋ + 1, {most}) (办法 第一条)",
                                min(since_first // step + 1, most))
     age = rules.computed("statutory_age_months", f"{original} + {delay} = {years_months(original + delay)}",
                          original + delay)
@@ -144,10 +147,11 @@ def gradual_raise(person: Person, rules: Rules) -> Statutory:
     earliest = birth + max(original, age - earlier)
     rules.computed("earliest_flexible_month",
                    f"{month_text(birth)} + max({years_months(original)}, {years_months(age)} − {earlier} months) "
-                   f"= {month_text(earliest)} (once the minimum contribution years are met)", month_text(earliest))
+                   f"= {month_text(earliest)} (once the minimum contribution years are met; 办法 第三条)",
+                   month_text(earliest))
     latest = month + later
     rules.computed("latest_flexible_month", f"{month_text(month)} + {later} months = {month_text(latest)} "
-                   "(with the employer's agreement)", month_text(latest))
+                   "(with the employer's agreement; 办法 第三条)", month_text(latest))
     return Statutory(original, delay, age, month, earliest, latest)
 
 
@@ -190,6 +194,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "birth_months_per_step": ("每延迟一个月对应的出生月数", "months of birth per month of delay"),
     "max_delay_months": ("最长延迟月数", "longest delay (months)"),
     "months_since_first": ("出生月份距首个延迟月份的月数", "months of birth since the first affected"),
+    "final_age_months": ("延迟后的最终法定退休年龄（月）", "final statutory age after the raise (months)"),
     "delay_months": ("延迟月数", "delay (months)"),
     "statutory_age_months": ("改革后法定退休年龄（月）", "statutory retirement age (months)"),
     "retirement_month": ("法定退休时间", "statutory retirement month"),
