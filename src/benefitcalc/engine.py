@@ -112,7 +112,7 @@ class Engine:
         benefit = benefits.get(case.benefit)
         slug = self.region(case.region)
         resolved = self.resolve(slug, case.as_of)
-        rules = Rules(resolved, benefit, frozenset(benefit.reads))
+        rules = Rules(resolved, benefit, frozenset(benefit.reads), at=lambda day: self.resolve(slug, day))
         outcome = benefit.calculate(case, rules)
         trace = rules.trace
         warnings: list[Notice] = list(dict.fromkeys([*resolved.horizon_warnings(), *trace.warnings]))

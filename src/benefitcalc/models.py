@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from .errors import InvalidInputError
 from .explain import Step
@@ -127,7 +127,14 @@ def _ident(value: Any) -> Any:
     return value
 
 
+def _case_day(value: dt.date) -> dt.date:
+    if not dt.date(1949, 10, 1) <= value <= dt.date(2199, 12, 31):
+        raise ValueError("must be between 1949-10-01 and 2199-12-31")
+    return value
+
+
 Money = Annotated[Decimal, BeforeValidator(_money)]
+CaseDay = Annotated[dt.date, BeforeValidator(_date), AfterValidator(_case_day)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Months = Annotated[int, BeforeValidator(whole_number), Field(ge=0, le=1200)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
@@ -144,7 +151,8 @@ class CaseBase(BaseModel):
     id: CaseId = None
     region: str = Field(min_length=1, max_length=64)
     district: str | None = Field(default=None, min_length=1, max_length=32)
-    as_of: Date
+    #: the case's date, from 1949-10-01 to 2199-12-31 (the span rulesets may cover)
+    as_of: CaseDay
 
 
 # --- reading JSON -------------------------------------------------------------------

@@ -104,11 +104,26 @@ class Rules:
     """The tracing view of the rules in force for one case (see the module docstring)."""
 
     def __init__(self, resolved: Resolved, benefit: Benefit, allowed: frozenset[str],
-                 trace: Trace | None = None) -> None:
+                 trace: Trace | None = None, at: Callable[[dt.date], Resolved] | None = None) -> None:
         self.resolved = resolved
         self.benefit = benefit
         self.allowed = allowed
         self.trace = trace if trace is not None else Trace()
+        #: the rules of the same region on another date (given by the engine)
+        self.at = at
+
+    def on(self, day: dt.date) -> Rules:
+        """The same view over the rules in force on another day (the law that applies at a
+        later event, such as reaching an age); its reads are traced with this one's."""
+        if self.at is None:
+            raise ProgrammingError("these rules cannot look at another date")
+        return Rules(self.at(day), self.benefit, self.allowed, self.trace, self.at)
+
+    def peek(self, sub: str, *parts: str) -> Any:
+        """A value read only to choose which date's rules apply, not shown: the value used
+        in the calculation is read again, traced, from the block that applies."""
+        self._allow(sub)
+        return value_at(self.resolved.get(sub).block, parts)[0]
 
     @property
     def as_of(self) -> dt.date:
@@ -252,7 +267,7 @@ class Rules:
         fn = self.benefit.methods.get(sub, {}).get(tag)
         if fn is None:
             raise ProgrammingError(f"{self.benefit.id}: no function for method {tag!r} of {sub}")
-        view = Rules(self.resolved, self.benefit, frozenset({sub, *found.block.READS}), self.trace)
+        view = Rules(self.resolved, self.benefit, frozenset({sub, *found.block.READS}), self.trace, self.at)
         return fn, view
 
     # -- recording --------------------------------------------------------------------------

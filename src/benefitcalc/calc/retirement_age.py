@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from ..models import CaseBase, Date, whole_number
+from ..models import CaseBase, CaseDay, Date, whole_number
 from ..notices import Notice
 from .base import Amount, Benefit, Outcome, Rules
 
@@ -50,14 +50,27 @@ def group_of(sex: str | None, original_age: int | None) -> str | None:
     return f"female_{original_age}"
 
 
-def check_sex_and_age(sex: str | None, original_age: int | None) -> None:
-    """``original_age`` is 50 or 55 and given for a woman; refused for a man."""
+def check_sex_and_age(sex: str | None, original_age: int | None, required: bool = True) -> None:
+    """``original_age`` is 50 or 55, for a woman only; ``required`` for a woman where the
+    retirement age is the question (elsewhere its absence means it cannot be derived)."""
     if sex == "male" and original_age is not None:
         raise ValueError("original_age: not for a man (his original statutory age is 60)")
-    if sex == "female" and original_age not in (50, 55):
-        raise ValueError("original_age: required for a woman: 50 or 55, the original statutory age of her post")
     if sex is None and original_age is not None:
         raise ValueError("original_age: give sex too")
+    if sex == "female":
+        if original_age is None and required:
+            raise ValueError("original_age: required for a woman: 50 or 55, the original statutory age of her post")
+        if original_age is not None and original_age not in (50, 55):
+            raise ValueError(f"original_age: must be 50 or 55 (the original statutory age of her post), "
+                             f"not {original_age}")
+
+
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
+def check_birth(birth_date: dt.date | None, as_of: dt.date) -> None:
+    if birth_date is not None and not EARLIEST_BIRTH <= birth_date <= as_of:
+        raise ValueError(f"birth_date: must be between {EARLIEST_BIRTH} and as_of ({as_of})")
 
 
 OriginalAgeField = Annotated[int | None, BeforeValidator(lambda v: None if v is None else whole_number(v))]
@@ -68,7 +81,7 @@ class RetirementAgeCase(CaseBase):
 
     benefit: Literal["retirement_age"]
     region: str = Field(default="national", min_length=1, max_length=64)
-    as_of: Date = Field(default_factory=dt.date.today)
+    as_of: CaseDay = Field(default_factory=dt.date.today)
     birth_date: Date
     sex: Literal["male", "female"]
     #: 50 or 55 for a woman (the original statutory age of her post); absent for a man
@@ -77,6 +90,9 @@ class RetirementAgeCase(CaseBase):
     @model_validator(mode="after")
     def _original_age(self) -> RetirementAgeCase:
         check_sex_and_age(self.sex, self.original_age)
+        check_birth(self.birth_date, self.as_of)
+        if self.district is not None:
+            raise ValueError("district: the statutory retirement age does not depend on a district")
         return self
 
 
@@ -95,6 +111,13 @@ class Statutory(NamedTuple):
     month: int
     earliest: int
     latest: int
+
+
+def group_of_case(sex: str | None, original_age: int | None) -> str | None:
+    """The group, or None where it cannot be told (no sex, or a woman without her original age)."""
+    if sex == "female" and original_age is None:
+        return None
+    return group_of(sex, original_age)
 
 
 def _original(person: Person, rules: Rules) -> tuple[int, int]:
@@ -142,6 +165,12 @@ def gradual_raise(person: Person, rules: Rules) -> Statutory:
     age = rules.computed("statutory_age_months", f"{original} + {delay} = {years_months(original + delay)}",
                          original + delay)
     month = _reached(person, rules, birth, age)
+    since: dt.date = rules.block(RULE).block.since
+    if month < month_index(since.year, since.month):  # flexible retirement exists only from the block's start
+        for name in ("earliest_flexible_month", "latest_flexible_month"):
+            rules.computed(name, f"no flexible retirement before {since} (办法 第三条): the statutory month "
+                           f"{month_text(month)} is earlier", month_text(month))
+        return Statutory(original, delay, age, month, month, month)
     earlier = int(rules.value(RULE, "flexible_earlier_months", step="flexible_earlier_months"))
     later = int(rules.value(RULE, "flexible_later_months", step="flexible_later_months"))
     earliest = birth + max(original, age - earlier)
@@ -163,6 +192,16 @@ def statutory(person: Person, rules: Rules) -> Statutory:
     method, view = rules.method(RULE)
     result: Statutory = method(person, view)
     return result
+
+
+def statutory_as_reached(person: Person, rules: Rules) -> Statutory:
+    """The statutory retirement under the rule in force when the person reaches the original
+    age — the law that actually ends their working life (a 2024 claimant who turns 60 in
+    2025 retires under the 2025 raise)."""
+    years = int(rules.peek(RULE, "groups", person.group, "original_age"))
+    reached = month_index(person.birth_date.year, person.birth_date.month) + years * 12
+    year, month0 = divmod(reached, 12)
+    return statutory(person, rules.on(dt.date(year, month0 + 1, 1)))
 
 
 def minimum_contribution(month: int, rules: Rules) -> int:
@@ -221,4 +260,4 @@ BENEFIT = Benefit(
     calculate=calculate,
 )
 
-__all__ = ["BENEFIT", "Person", "Statutory", "month_index", "month_text", "statutory"]
+__all__ = ["BENEFIT", "Person", "Statutory", "month_index", "month_text", "statutory", "statutory_as_reached"]

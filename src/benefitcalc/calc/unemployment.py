@@ -23,11 +23,12 @@ from .retirement_age import (
     OriginalAgeField,
     Person,
     Statutory,
+    check_birth,
     check_sex_and_age,
-    group_of,
+    group_of_case,
     month_index,
     month_text,
-    statutory,
+    statutory_as_reached,
 )
 
 TWELVE = Decimal(12)
@@ -55,7 +56,8 @@ class UnemploymentCase(CaseBase):
 
     @model_validator(mode="after")
     def _original_age(self) -> UnemploymentCase:
-        check_sex_and_age(self.sex, self.original_age)
+        check_sex_and_age(self.sex, self.original_age, required=False)
+        check_birth(self.birth_date, self.as_of)
         return self
 
 
@@ -167,19 +169,18 @@ def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extr
 
 
 def statutory_retirement(case: UnemploymentCase, rules: Rules) -> Statutory | None:
-    """The claimant's statutory retirement (法定退休年龄), where birth date and sex (and, for a
-    woman, the original age of her post) are given and no pension start is; a warning says
-    what is missing when only the birth date is."""
-    if case.pension_start_date is not None or case.birth_date is None:
+    """The claimant's statutory retirement (法定退休年龄) under the rule in force when the
+    original age is reached, where birth date and sex (and, for a woman, the original age of
+    her post) are given; a warning says what is missing when they are not all there."""
+    group = group_of_case(case.sex, case.original_age) if case.birth_date is not None else None
+    if group is None or case.birth_date is None:
+        if case.birth_date is not None or case.sex is not None:
+            rules.warn(Notice("pension_start_not_derived",
+                              "未推算法定退休时间：需同时提供出生日期和性别（女性另需原法定退休年龄50或55）",
+                              "the statutory retirement month is not derived: it needs birth_date and sex (and, for "
+                              "a woman, original_age 50 or 55)"))
         return None
-    group = group_of(case.sex, case.original_age)
-    if group is None:
-        rules.warn(Notice("pension_start_not_derived",
-                          "未推算法定退休时间：请同时提供性别（女性另需原法定退休年龄50或55），或 pension_start_date",
-                          "the statutory retirement month is not derived: give sex (and, for a woman, original_age "
-                          "50 or 55) with birth_date, or pension_start_date"))
-        return None
-    return statutory(Person(case.birth_date, group), rules)
+    return statutory_as_reached(Person(case.birth_date, group), rules)
 
 
 def until_retirement(months: int, left: int, month: str, rules: Rules) -> int:
@@ -190,7 +191,7 @@ def until_retirement(months: int, left: int, month: str, rules: Rules) -> int:
         return rules.computed("duration_months", f"min({months}, months until the statutory retirement month "
                                                  f"{month} = {left})", left)
     near = rules.find(NEAR)
-    if near is None:
+    if near is None or months == left:
         return months
     window = int(rules.read(near, "window_months", step="near_retirement_window"))
     if left - months < window:
@@ -216,14 +217,14 @@ def calculate(case: UnemploymentCase, rules: Rules) -> Outcome:
         return Outcome(False, tuple(reasons), {"monthly_benefit": zero, "duration_months": 0,
                                                "total_benefit": zero})
     months = duration(case, rules)
+    if retirement is not None:
+        months = until_retirement(months, retirement.month - registered, month_text(retirement.month), rules)
     if case.pension_start_date is not None:  # 社会保险法 第51条: stops when a basic pension starts
         left = months_between(case.as_of, case.pension_start_date)
         if left < months:
             months = rules.computed(
                 "duration_months", f"min({months}, months until pension start {case.pension_start_date} = {left})",
                 left)
-    elif retirement is not None:
-        months = until_retirement(months, retirement.month - registered, month_text(retirement.month), rules)
     method, view = rules.method(AMOUNT)
     monthly = method(case, view)
     total = rules.computed("total_benefit", f"{fmt(monthly)} × {months}", monthly * months)
