@@ -117,7 +117,7 @@ class InvalidRulesetError(BenefitcalcError):
 
 
 def exit_status_of(code: str) -> ExitStatus:
-    """The exit status of an error code (SPEC §3.3)."""
-    return {"invalid_input": ExitStatus.INVALID_INPUT, "unknown_region": ExitStatus.INVALID_INPUT,
-            "no_ruleset_in_force": ExitStatus.RULESET, "invalid_ruleset": ExitStatus.RULESET}.get(code, ExitStatus.BUG)
+    """The exit status of an error code (SPEC §3.3), as its error class declares it."""
+    classes = (InvalidInputError, UnknownRegionError, NoRulesetInForceError, InvalidRulesetError)
+    return next((cls.exit_status for cls in classes if cls.code == code), ExitStatus.BUG)
 

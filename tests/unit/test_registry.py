@@ -61,38 +61,31 @@ def test_an_unknown_sub_section_name_in_code_is_a_bug_not_a_data_gap():
         require("area.no_such_scheme")
 
 
-def test_a_method_view_refuses_a_sub_section_its_block_model_does_not_declare(make_tree):
+def _toy_case_with(make_tree, benefit) -> None:
+    """Compute a toy case on the toy tree with a variant of the toy benefit registered."""
     from toy_benefit import CITY, NATIONAL, PROVINCE
 
+    with benefits.registered(benefit):
+        tree = make_tree(national=NATIONAL, province=PROVINCE, city=CITY)
+        Engine(tree.root).calculate({"benefit": "toy_allowance", "region": "city", "as_of": "2024-06-01",
+                                     "months": 1})
+
+
+def test_a_method_view_refuses_a_sub_section_its_block_model_does_not_declare(make_tree):
     def nosy(case, rules: Rules):
         rules.value("minimum_wage", "monthly", "一类", step="fixed")  # FixedPlusShare reads only average_wage
 
-    nosy_toy = TOY._replace(methods={"toy_allowance.rate": {"fixed_plus_share": nosy}})
-    benefits.register(nosy_toy)
-    try:
-        tree = make_tree(national=NATIONAL, province=PROVINCE, city=CITY)
-        with pytest.raises(ProgrammingError, match="reads minimum_wage without declaring it"):
-            Engine(tree.root).calculate({"benefit": "toy_allowance", "region": "city", "as_of": "2024-06-01",
-                                         "months": 1})
-    finally:
-        benefits.unregister("toy_allowance")
+    with pytest.raises(ProgrammingError, match="reads minimum_wage without declaring it"):
+        _toy_case_with(make_tree, TOY._replace(methods={"toy_allowance.rate": {"fixed_plus_share": nosy}}))
 
 
 def test_a_step_without_a_label_is_a_bug(make_tree):
-    from toy_benefit import CITY, NATIONAL, PROVINCE
-
     def unlabelled(case, rules: Rules) -> Outcome:
         rules.computed("no_such_step", "1 + 1", 2)
         return Outcome(True, (), {})
 
-    benefits.register(TOY._replace(calculate=unlabelled))
-    try:
-        tree = make_tree(national=NATIONAL, province=PROVINCE, city=CITY)
-        with pytest.raises(ProgrammingError, match="no_such_step"):
-            Engine(tree.root).calculate({"benefit": "toy_allowance", "region": "city", "as_of": "2024-06-01",
-                                         "months": 1})
-    finally:
-        benefits.unregister("toy_allowance")
+    with pytest.raises(ProgrammingError, match="no_such_step"):
+        _toy_case_with(make_tree, TOY._replace(calculate=unlabelled))
 
 
 def test_a_built_in_id_cannot_be_registered_over():
