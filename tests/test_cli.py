@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -101,9 +102,13 @@ def test_coverage_json_has_the_documented_shape():
     data = json.loads(run("rulesets", "coverage", "--json").stdout)
     assert {r["region"] for r in data["regions"]} >= {"nanchang", "xiangyang"}
     nanchang = next(r for r in data["regions"] if r["region"] == "nanchang")
-    section = nanchang["sections"][0]
+    section = next(s for s in nanchang["sections"] if s["section"] == "minimum_wage")
     assert {"section", "covered", "missing"} <= set(section)
-    assert set(data["summary"]) >= {"values", "confirmed", "derived", "unconfirmed", "missing_periods"}
+    assert set(data["summary"]) >= {"values", "confirmed", "derived", "unconfirmed", "missing_periods", "missing_years"}
+    # a yearly sub-section lists the years a date in the window may need and nobody has sourced
+    wages = next(s for s in nanchang["sections"] if s["section"] == "average_wage")
+    assert wages["years"] == [2022]
+    assert wages["missing_years"] == [y for y in range(2017, dt.date.today().year + 1) if y != 2022]
 
 
 def test_check_passes_on_the_shipped_tree():

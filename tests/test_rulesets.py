@@ -10,7 +10,7 @@ import pytest
 
 from benefitcalc.rules import manifest
 from benefitcalc.rules.check import check_tree
-from benefitcalc.rules.resolve import resolve
+from benefitcalc.rules.resolve import kind_of, resolve
 from benefitcalc.services.coverage import coverage
 from benefitcalc.services.rulesets import show
 
@@ -46,6 +46,9 @@ def months(start: dt.date, end: dt.date):
 def test_at_most_one_block_of_a_sub_section_is_in_force_on_any_day(shipped):
     for f in shipped.all_files():
         for sub in f.subsections:
+            if kind_of(sub) == "yearly":  # a year's figures, one block per (year, series): checked below
+                assert len({(b.year, b.series) for b in f.blocks(sub)}) == len(f.blocks(sub)), (f.name, sub)
+                continue
             blocks = f.blocks(sub)
             for day in months(dt.date(2018, 1, 1), dt.date(2026, 12, 1)):
                 live = [b for i, b in enumerate(blocks)
@@ -58,6 +61,12 @@ def test_uncovered_days_are_exactly_the_missing_periods_of_coverage(shipped):
     report = coverage(shipped, end=end)
     for region in report["regions"]:
         for section in region["sections"]:
+            if "years" in section:  # a yearly sub-section: the years it lacks are exactly those it cannot find
+                r = resolve(shipped, region["region"], end)
+                for year in range(2017, end.year + 1):
+                    lacking = year in section["missing_years"]
+                    assert lacking == (not any(year == b.year for f in r.chain for b in f.blocks(section["section"])))
+                continue
             # "unused": an area scheme while its tier table is not in force (nothing to cover)
             missing = [(dt.date.fromisoformat(p["from"]), dt.date.fromisoformat(p["to"]))
                        for p in section["periods"] if p["status"] in ("missing", "unused")]

@@ -392,6 +392,80 @@ def unemployment(
             as_json, explain, lang, strict)
 
 
+DependantOpt = Annotated[list[str] | None, typer.Option(
+    "--dependant", metavar="RELATION[:extra]",
+    help="A dependant of the deceased: spouse, child, parent or other; add :extra for an orphan or a lone elder "
+         "(孤儿、孤寡老人). Repeat for each.")]
+
+
+def dependants_of(values: list[str] | None) -> list[dict[str, Any]] | None:
+    """``--dependant spouse --dependant child:extra`` as case objects (checked by the library)."""
+    if not values:
+        return None
+    out = []
+    for value in values:
+        relation, _, flag = value.partition(":")
+        item: dict[str, Any] = {"relation": relation.strip()}
+        if flag:
+            item["extra"] = flag.strip() == "extra" or flag.strip()
+        out.append(item)
+    return out
+
+
+@app.command("injury")
+def injury(
+    region: RegionOpt,
+    own_monthly_wage: Annotated[str, typer.Option(
+        "--own-monthly-wage", metavar="YUAN",
+        help="Average monthly contribution wage of the 12 months before the injury (工伤保险条例 第64条).")],
+    outcome: Annotated[str, typer.Option("--outcome", metavar="disability|death",
+                                         help="disability (with --disability-grade) or death.")] = "disability",
+    disability_grade: Annotated[str | None, typer.Option(
+        "--disability-grade", metavar="1-10", help="伤残等级, 1 (most severe) to 10; for a death, a grade already "
+        "assessed.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="Date of the injury (for a death, of the death); default today.")] = None,
+    district: DistrictOpt = None,
+    care_level: Annotated[str | None, typer.Option(
+        "--care-level", metavar="LEVEL", help="none, full, major or partial (生活完全/大部分/部分不能自理); "
+        "level_1 … level_4 in Guangdong.")] = None,
+    employment_ended: Annotated[bool, typer.Option(
+        "--employment-ended", help="Grades 5–10: the employment relation ended (one-off medical and employment "
+        "subsidies).")] = False,
+    employment_end_date: Annotated[str | None, typer.Option(
+        "--employment-end-date", metavar="YYYY-MM-DD", help="When it ended (cuts near the retirement age count "
+        "from it).")] = None,
+    work_arranged: Annotated[bool, typer.Option(
+        "--work-arranged/--no-work-arranged", help="Grades 5–6: whether the employer arranges suitable work.")] = True,
+    occupational_disease: Annotated[bool, typer.Option(
+        "--occupational-disease", help="An occupational disease (职业病).")] = False,
+    employer_fault: Annotated[bool, typer.Option(
+        "--employer-fault", help="The worker left for the employer's fault (劳动合同法 第38条).")] = False,
+    dependant: DependantOpt = None,
+    birth_date: BirthOpt = None, sex: SexOpt = None, original_age: OriginalAgeOpt = None, case_id: IdOpt = None,
+    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
+) -> None:
+    """工伤保险待遇: every amount due for a work injury, one-off and monthly kept apart.
+
+    Disability: the one-off disability subsidy, the monthly allowance (at least the minimum
+    wage), the care allowance, and for grades 5–10 leaving work the province's one-off
+    medical and employment subsidies (cut near the statutory retirement age where the
+    province says so: give --birth-date and --sex). Death: the funeral grant, the one-off
+    death subsidy and the dependants' pensions.
+
+    Example: benefitcalc injury --region guangzhou --as-of 2022-06-01 --disability-grade 7
+    --own-monthly-wage 6800 --employment-ended
+    """
+    compute(_case({"benefit": "injury", "id": case_id, "region": region, "district": district,
+                   "as_of": as_of_text(as_of), "outcome": outcome, "disability_grade": disability_grade,
+                   "own_monthly_wage": own_monthly_wage, "care_level": care_level,
+                   "employment_ended": employment_ended or None, "employment_end_date": employment_end_date,
+                   "work_arranged": work_arranged, "occupational_disease": occupational_disease,
+                   "employer_fault": employer_fault, "dependants": dependants_of(dependant),
+                   "birth_date": birth_date, "sex": sex, "original_age": original_age}),
+            as_json, explain, lang, strict)
+
+
 @app.command("retirement-age")
 def retirement_age(
     birth_date: Annotated[str, typer.Option("--birth-date", metavar="YYYY-MM-DD", help="Date of birth.")],

@@ -117,7 +117,9 @@ def coverage(data: dict[str, Any]) -> None:
             t.add_column(col)
         for s in r["sections"]:
             if "years" in s:
-                t.add_row(escape(s["section"]), "", "", "years: " + ", ".join(map(str, s["years"])), "", "")
+                missing = s.get("missing_years") or []
+                t.add_row(escape(s["section"]), "", "", "years: " + (", ".join(map(str, s["years"])) or "none"),
+                          "", "missing: " + ", ".join(map(str, missing)) if missing else "")
                 continue
             for p in s["periods"]:
                 style = STATUS_STYLE[p["status"]]

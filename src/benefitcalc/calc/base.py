@@ -39,12 +39,14 @@ def round_to(value: Decimal, unit: Decimal, mode: str) -> Decimal:
 
 class Amount(NamedTuple):
     """An amount a benefit's result carries (SPEC §3.2): its name, labels and kind
-    (``money`` as two-decimal text, ``count`` as an integer, ``text`` as is)."""
+    (``money`` as two-decimal text, ``count`` as an integer, ``text`` as is); an amount not
+    ``required`` is in the results where it applies (injury: disability or death)."""
 
     name: str
     zh: str
     en: str
     kind: str = "money"
+    required: bool = True
 
 
 class Outcome(NamedTuple):

@@ -204,6 +204,20 @@ def statutory_as_reached(person: Person, rules: Rules) -> Statutory:
     return statutory(person, rules.on(dt.date(year, month0 + 1, 1)))
 
 
+def retirement_of(birth_date: dt.date | None, sex: str | None, original_age: int | None, rules: Rules,
+                  missing: Notice, warn_if_absent: bool = False) -> Statutory | None:
+    """A claimant's statutory retirement under the rule in force when the original age is
+    reached, where birth date and sex (and, for a woman, the original age of her post) are
+    given. Otherwise None, with the ``missing`` warning when some of them were given (or
+    always, with ``warn_if_absent``, where a rule in force needs the month)."""
+    group = group_of_case(sex, original_age) if birth_date is not None else None
+    if group is None or birth_date is None:
+        if warn_if_absent or birth_date is not None or sex is not None:
+            rules.warn(missing)
+        return None
+    return statutory_as_reached(Person(birth_date, group), rules)
+
+
 def minimum_contribution(month: int, rules: Rules) -> int:
     """Months of contributions needed for a pension, for the calendar year of ``month``."""
     year = month // 12
@@ -260,4 +274,5 @@ BENEFIT = Benefit(
     calculate=calculate,
 )
 
-__all__ = ["BENEFIT", "Person", "Statutory", "month_index", "month_text", "statutory", "statutory_as_reached"]
+__all__ = ["BENEFIT", "Person", "Statutory", "month_index", "month_text", "retirement_of", "statutory",
+           "statutory_as_reached"]

@@ -21,14 +21,12 @@ from .retirement_age import METHODS as RETIREMENT_METHODS
 from .retirement_age import RULE as RETIREMENT_RULE
 from .retirement_age import (
     OriginalAgeField,
-    Person,
     Statutory,
     check_birth,
     check_sex_and_age,
-    group_of_case,
     month_index,
     month_text,
-    statutory_as_reached,
+    retirement_of,
 )
 
 TWELVE = Decimal(12)
@@ -169,18 +167,14 @@ def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extr
 
 
 def statutory_retirement(case: UnemploymentCase, rules: Rules) -> Statutory | None:
-    """The claimant's statutory retirement (法定退休年龄) under the rule in force when the
-    original age is reached, where birth date and sex (and, for a woman, the original age of
-    her post) are given; a warning says what is missing when they are not all there."""
-    group = group_of_case(case.sex, case.original_age) if case.birth_date is not None else None
-    if group is None or case.birth_date is None:
-        if case.birth_date is not None or case.sex is not None:
-            rules.warn(Notice("pension_start_not_derived",
-                              "未推算法定退休时间：需同时提供出生日期和性别（女性另需原法定退休年龄50或55）",
-                              "the statutory retirement month is not derived: it needs birth_date and sex (and, for "
-                              "a woman, original_age 50 or 55)"))
-        return None
-    return statutory_as_reached(Person(case.birth_date, group), rules)
+    """The claimant's statutory retirement (法定退休年龄), where birth date and sex (and, for a
+    woman, the original age of her post) are given; a warning says what is missing when
+    they are not all there."""
+    return retirement_of(case.birth_date, case.sex, case.original_age, rules, Notice(
+        "pension_start_not_derived",
+        "未推算法定退休时间：需同时提供出生日期和性别（女性另需原法定退休年龄50或55）",
+        "the statutory retirement month is not derived: it needs birth_date and sex (and, for "
+        "a woman, original_age 50 or 55)"))
 
 
 def until_retirement(months: int, left: int, month: str, rules: Rules) -> int:

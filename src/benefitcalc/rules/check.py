@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import InvalidRulesetError, Problem, ProblemKind, UnknownRegionError
 from . import manifest
 from .files import RulesetFile
-from .resolve import InForce, Period, kind_of, periods
+from .resolve import DATA_START, InForce, Period, kind_of, periods
 from .sections import area_schemes, area_subsection, is_area
 from .tree import SLUG, RulesetTree
 
@@ -248,20 +248,28 @@ def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) 
 
 def _check_yearly_read(chain: list[RulesetFile], sweeps: Sweeps, found: InForce, sub: str, read: str, p: Period,
                        report: CheckReport) -> None:
-    """A method that reads a yearly sub-section (a year's figure, or the year before's)
-    needs some year of it; the years it lacks around the period are noted as known gaps."""
+    """A method that reads a yearly sub-section (a year's figure, or the year before's):
+    the years it lacks around the period, from the year before ``DATA_START``, are noted as
+    known gaps (a calculation that needs one says so)."""
     region = chain[0].region
     years = sweeps.years(read)
-    where = _label(sub, found.block)
     method = getattr(found.block, "method", "this block")
-    if not years:
-        report.problems.append(Problem(found.file.name, f"{where}.method",
-                                       f"{method} reads {read}, which {region} has for no year"))
-        return
-    lacking = [y for y in range(p.start.year - 1, p.end.year + 1) if y not in years]
+    first = max(p.start.year - 1, DATA_START.year - 1)
+    lacking = [y for y in range(first, p.end.year + 1) if y not in years]
     if lacking:
         report.notes.append(f"{region}: {sub} ({method}) reads {read}, which has no figure for "
-                            f"{', '.join(map(str, lacking))} (a known gap)")
+                            f"{_years(lacking)} (a known gap)")
+
+
+def _years(years: list[int]) -> str:
+    """2019, 2020, 2021, 2024 as "2019–2021, 2024"."""
+    spans: list[list[int]] = []
+    for y in years:
+        if spans and spans[-1][1] == y - 1:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def _check_rounding(file: RulesetFile, sub: str, block: object, region: str, defaults: bool,

@@ -25,6 +25,10 @@ from .sections import area_subsection, is_area, require
 from .tree import RulesetTree
 from .values import ValueRecord
 
+#: The first day the shipped data sets out to cover: ``rulesets coverage`` starts there, and
+#: ``rulesets check`` notes missing yearly figures only from the year before.
+DATA_START = dt.date(2018, 1, 1)
+
 
 class InForce(NamedTuple):
     """A block a sub-section resolved to: the ``file`` it lives in, its ``position`` among

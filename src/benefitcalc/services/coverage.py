@@ -12,13 +12,13 @@ from typing import Any
 from ..errors import InvalidInputError
 from ..notices import CONFIDENCE
 from ..rules.files import DAY, RulesetFile
-from ..rules.resolve import Period, Resolved, kind_of, periods
+from ..rules.resolve import DATA_START, Period, Resolved, kind_of, periods
 from ..rules.schema import FIRST_DAY, LAST_DAY
 from ..rules.sections import area_schemes, is_area
 from ..rules.tree import RulesetTree
 
 #: The first day ``coverage`` reports unless told otherwise (the rulesets' data starts in 2018).
-COVERAGE_START = dt.date(2018, 1, 1)
+COVERAGE_START = DATA_START
 
 
 def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERAGE_START,
@@ -34,7 +34,8 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
     slugs = [tree.find(name)] if name else [f.region for f in files]
     regions = []
     counted: set[str] = set()
-    summary: dict[str, Any] = {"values": 0, **dict.fromkeys(CONFIDENCE, 0), "missing_periods": 0}
+    summary: dict[str, Any] = {"values": 0, **dict.fromkeys(CONFIDENCE, 0), "missing_periods": 0,
+                               "missing_years": 0}
     for slug in slugs:
         chain = tree.chain(slug)
         sections: list[dict[str, Any]] = []
@@ -42,7 +43,10 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
         for sub in Resolved(chain, end).subsections:
             if kind_of(sub) == "yearly":
                 years = sorted({b.year for f in chain for b in f.blocks(sub)})
-                sections.append({"section": sub, "years": years})
+                # what a date in the window may ask for: its own year or the year before (上年度)
+                lacking = [y for y in range(start.year - 1, end.year + 1) if y not in years]
+                summary["missing_years"] += len(lacking)
+                sections.append({"section": sub, "years": years, "missing_years": lacking})
                 continue
             ps = sweep(sub)
             if is_area(sub):

@@ -84,6 +84,12 @@ class ErrorOut(_Out):
 _KIND = {"money": (str, Field(pattern=r"^-?[0-9]+\.[0-9]{2}$")), "count": (int, Field()), "text": (str, Field())}
 
 
+def _extra(kind: str) -> dict[str, Any]:
+    info = _KIND[kind][1]
+    pattern = next((m.pattern for m in info.metadata if hasattr(m, "pattern")), None)
+    return {"pattern": pattern} if pattern else {}
+
+
 def result_models() -> list[type[BaseModel]]:
     """One result model per benefit, its amounts by name and kind (from the registry)."""
     out: list[type[BaseModel]] = []
@@ -91,7 +97,8 @@ def result_models() -> list[type[BaseModel]]:
     for b in benefits.all_benefits():
         amounts = create_model(  # type: ignore[call-overload]
             f"{b.id.title().replace('_', '')}Amounts", __base__=_Out,
-            **{a.name: (_KIND[a.kind][0], _KIND[a.kind][1]) for a in b.amounts})
+            **{a.name: (_KIND[a.kind][0], _KIND[a.kind][1] if a.required else Field(None, **_extra(a.kind)))
+               for a in b.amounts})
         out.append(create_model(
             f"{b.id.title().replace('_', '')}Result", __base__=_Out,
             id=(str | int | None, ...), benefit=(literal[b.id], ...), region=(str, ...),

@@ -1,5 +1,5 @@
 """Sub-sections shared by several benefits: the minimum wage (and its area scheme), the
-urban 低保 and average wages (yearly)."""
+urban 低保, average wages and the national urban disposable income (yearly)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,15 @@ class AverageWageBlock(YearlyBlock):
         return self
 
 
+class UrbanDisposableIncomeBlock(YearlyBlock):
+    """全国城镇居民人均可支配收入 of ``year``, yuan per person per year (国家统计局)."""
+
+    annual: Value
+
+
 GROUP = Group("", [
     Subsection("minimum_wage", MinimumWageBlock),
     Subsection("low_income_standard", LowIncomeStandardBlock),
     Subsection("average_wage", AverageWageBlock, kind="yearly"),
+    Subsection("urban_disposable_income", UrbanDisposableIncomeBlock, kind="yearly"),
 ], area_schemes={"minimum_wage": ("minimum_wage", "monthly")})
