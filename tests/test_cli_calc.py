@@ -240,3 +240,36 @@ def test_a_bad_first_line_costs_only_itself():
     assert [o.get("line") for o in out] == [1, None, 3, None]
     assert [o.get("id") for o in out] == [None, "g", None, "g"]
     assert result.exit_code == 3
+
+
+def test_the_injury_command_takes_dependants_and_matches_the_result_schema():
+    result = runner.invoke(app, ["injury", "--region", "nanchang", "--as-of", "2023-11-20", "--outcome", "death",
+                                 "--own-monthly-wage", "7000", "--dependant", "spouse", "--dependant", "child:extra",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    validate_result(data)
+    # 8888.58 × 6 = 53331.48; 49283 × 20 = 985660; 7000 × (0.4 + 0.3 + 0.1) = 5600 ≤ 7000
+    assert data["amounts"] == {"funeral_grant": "53331.48", "one_time_death_subsidy": "985660.00",
+                               "monthly_dependants_pension": "5600.00"}
+    shares = [s["formula"] for s in data["steps"] if s["id"] == "dependant_pension"]
+    assert shares == ["#1 spouse: 7000 × 0.4", "#2 child (orphan or lone elder): 7000 × (0.3 + 0.1)"]
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--dependant", "cousin"], "dependants.0.relation"),
+    (["--dependant", "spouse:yes"], "dependants.0.extra"),
+    (["--disability-grade", "0"], "disability_grade"),
+    (["--own-monthly-wage", "-5"], "own_monthly_wage"),
+])
+def test_bad_injury_options_are_invalid_input_naming_the_field(args, field):
+    base = {"--region": "nanjing", "--as-of": "2023-06-01", "--own-monthly-wage": "6000"}
+    if "--dependant" in args:
+        base["--outcome"] = "death"
+    else:
+        base["--disability-grade"] = "3"
+    for i in range(0, len(args), 2):
+        base[args[i]] = args[i + 1]
+    result = runner.invoke(app, ["injury", *[x for kv in base.items() for x in kv], "--json"])
+    assert result.exit_code == 3, result.output
+    assert json.loads(result.stdout)["error"]["details"]["field"] == field
