@@ -108,7 +108,10 @@ def test_coverage_json_has_the_documented_shape():
     # a yearly sub-section lists the years a date in the window may need and nobody has sourced
     wages = next(s for s in nanchang["sections"] if s["section"] == "average_wage")
     assert wages["years"] == [2022]
-    assert wages["missing_years"] == [y for y in range(2017, dt.date.today().year + 1) if y != 2022]
+    assert wages["missing_years"] == [y for y in range(2017, dt.date.today().year) if y != 2022]
+    xiangyang = next(r for r in data["regions"] if r["region"] == "xiangyang")
+    wages = next(s for s in xiangyang["sections"] if s["section"] == "average_wage")
+    assert wages["years"] == [] and wages["missing_years"][0] == 2017  # read by injury, sourced for no year
 
 
 def test_check_passes_on_the_shipped_tree():

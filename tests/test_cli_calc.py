@@ -273,3 +273,10 @@ def test_bad_injury_options_are_invalid_input_naming_the_field(args, field):
     result = runner.invoke(app, ["injury", *[x for kv in base.items() for x in kv], "--json"])
     assert result.exit_code == 3, result.output
     assert json.loads(result.stdout)["error"]["details"]["field"] == field
+
+
+def test_a_dependant_flag_other_than_extra_says_how_to_write_it():
+    result = runner.invoke(app, ["injury", "--region", "nanjing", "--as-of", "2023-06-01", "--outcome", "death",
+                                 "--own-monthly-wage", "5000", "--dependant", "spouse", "--dependant", "child:true"])
+    assert result.exit_code == 3
+    assert "dependant #2" in result.stderr and "RELATION:extra" in result.stderr

@@ -402,13 +402,15 @@ def dependants_of(values: list[str] | None) -> list[dict[str, Any]] | None:
     """``--dependant spouse --dependant child:extra`` as case objects (checked by the library)."""
     if not values:
         return None
+    from .errors import InvalidInputError
+
     out = []
-    for value in values:
-        relation, _, flag = value.partition(":")
-        item: dict[str, Any] = {"relation": relation.strip()}
-        if flag:
-            item["extra"] = flag.strip() == "extra" or flag.strip()
-        out.append(item)
+    for i, value in enumerate(values, 1):
+        relation, colon, flag = value.partition(":")
+        if colon and flag != "extra":
+            raise InvalidInputError(f"--dependant {value[:40]!r} (dependant #{i}): write RELATION or RELATION:extra, "
+                                    "e.g. spouse or child:extra", field=f"dependants.{i - 1}.extra")
+        out.append({"relation": relation, "extra": bool(colon)})
     return out
 
 
@@ -421,14 +423,15 @@ def injury(
     outcome: Annotated[str, typer.Option("--outcome", metavar="disability|death",
                                          help="disability (with --disability-grade) or death.")] = "disability",
     disability_grade: Annotated[str | None, typer.Option(
-        "--disability-grade", metavar="1-10", help="伤残等级, 1 (most severe) to 10; for a death, a grade already "
-        "assessed.")] = None,
+        "--disability-grade", metavar="1-10",
+        help="伤残等级, 1 (most severe) to 10. With --outcome death: a grade 1–4 worker who died after the paid "
+             "leave (停工留薪期), whose family gets no one-off death subsidy (第39条).")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", metavar="YYYY-MM-DD", help="Date of the injury (for a death, of the death); default today.")] = None,
     district: DistrictOpt = None,
     care_level: Annotated[str | None, typer.Option(
         "--care-level", metavar="LEVEL", help="none, full, major or partial (生活完全/大部分/部分不能自理); "
-        "level_1 … level_4 in Guangdong.")] = None,
+        "in Guangdong its own 护理等级 level_1 … level_4 (60/50/40/30 %).")] = None,
     employment_ended: Annotated[bool, typer.Option(
         "--employment-ended", help="Grades 5–10: the employment relation ended (one-off medical and employment "
         "subsidies).")] = False,
@@ -436,7 +439,8 @@ def injury(
         "--employment-end-date", metavar="YYYY-MM-DD", help="When it ended (cuts near the retirement age count "
         "from it).")] = None,
     work_arranged: Annotated[bool, typer.Option(
-        "--work-arranged/--no-work-arranged", help="Grades 5–6: whether the employer arranges suitable work.")] = True,
+        "--work-arranged/--no-work-arranged", help="Grades 5–6: whether the employer arranges suitable work (if "
+        "it does, no allowance).")] = True,
     occupational_disease: Annotated[bool, typer.Option(
         "--occupational-disease", help="An occupational disease (职业病).")] = False,
     employer_fault: Annotated[bool, typer.Option(
@@ -453,15 +457,23 @@ def injury(
     province says so: give --birth-date and --sex). Death: the funeral grant, the one-off
     death subsidy and the dependants' pensions.
 
-    Example: benefitcalc injury --region guangzhou --as-of 2022-06-01 --disability-grade 7
+    Every amount rests on the 统筹地区 average wage of the year before; where it is not
+    sourced (see `benefitcalc rulesets coverage REGION`) the answer is exit 4 naming the year.
+
+    Examples: benefitcalc injury --region guangzhou --as-of 2022-06-01 --disability-grade 7
     --own-monthly-wage 6800 --employment-ended
+
+    benefitcalc injury --region nanchang --as-of 2023-11-20 --outcome death --own-monthly-wage
+    7000 --dependant spouse --dependant child:extra
     """
+    with handled(json_mode(as_json), lambda: case_id):
+        dependants = dependants_of(dependant)
     compute(_case({"benefit": "injury", "id": case_id, "region": region, "district": district,
                    "as_of": as_of_text(as_of), "outcome": outcome, "disability_grade": disability_grade,
                    "own_monthly_wage": own_monthly_wage, "care_level": care_level,
                    "employment_ended": employment_ended or None, "employment_end_date": employment_end_date,
                    "work_arranged": work_arranged, "occupational_disease": occupational_disease,
-                   "employer_fault": employer_fault, "dependants": dependants_of(dependant),
+                   "employer_fault": employer_fault, "dependants": dependants,
                    "birth_date": birth_date, "sex": sex, "original_age": original_age}),
             as_json, explain, lang, strict)
 

@@ -118,8 +118,10 @@ def coverage(data: dict[str, Any]) -> None:
         for s in r["sections"]:
             if "years" in s:
                 missing = s.get("missing_years") or []
-                t.add_row(escape(s["section"]), "", "", "years: " + (", ".join(map(str, s["years"])) or "none"),
-                          "", "missing: " + ", ".join(map(str, missing)) if missing else "")
+                status = "years: " + (", ".join(map(str, s["years"])) or "none")
+                if missing:
+                    status += "; missing: " + ", ".join(map(str, missing))
+                t.add_row(escape(s["section"]), "", "", escape(status), "", "")
                 continue
             for p in s["periods"]:
                 style = STATUS_STYLE[p["status"]]

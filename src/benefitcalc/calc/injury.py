@@ -23,7 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from ..errors import InvalidInputError
 from ..explain import fmt
-from ..models import CaseBase, Date, Flag, Money, whole_number
+from ..models import CaseBase, CaseDay, Date, Flag, Money, whole_number
 from ..notices import Notice
 from ..rules.resolve import InForce
 from .base import Amount, Benefit, Outcome, Rules
@@ -69,7 +69,7 @@ class InjuryCase(CaseBase):
     #: or level_1 … level_4 where the province grades care itself (广东 第二十七条)
     care_level: Literal["none", "full", "major", "partial", "level_1", "level_2", "level_3", "level_4"] = "none"
     employment_ended: Flag = False
-    employment_end_date: Date | None = None
+    employment_end_date: CaseDay | None = None
     #: grades 5–6: whether the employer arranges suitable work (第36条)
     work_arranged: Flag = True
     #: an occupational disease (职业病): some provinces raise the medical subsidy
@@ -144,6 +144,9 @@ def disability_allowance(case: InjuryCase, grade: str, wage: Decimal, rules: Rul
     if grade not in block.allowance_shares:
         return rules.computed("monthly_disability_allowance", f"grade {grade}: no allowance (工伤保险条例 第37条)",
                               ZERO)
+    if grade in block.only_without_work and case.employment_ended:
+        return rules.computed("monthly_disability_allowance", f"grade {grade}: the employment relation has ended, "
+                              "so the one-off payments replace the allowance (工伤保险条例 第36条)", ZERO)
     if grade in block.only_without_work and case.work_arranged:
         return rules.computed("monthly_disability_allowance",
                               f"grade {grade}: the employer arranges work, so no allowance (工伤保险条例 第36条)", ZERO)
@@ -287,6 +290,12 @@ def allowance_until(case: InjuryCase, rules: Rules) -> None:
     retirement = retirement_of(case.birth_date, case.sex, case.original_age, rules, Notice(
         "allowance_end_not_derived", "未推算伤残津贴停发时间（法定退休时间）：需提供出生日期和性别",
         "the month the allowance ends (the statutory retirement month) is not derived: it needs birth_date and sex"))
+    if retirement is not None and retirement.month <= month_index(case.as_of.year, case.as_of.month):
+        rules.warn(Notice(
+            "statutory_retirement_age_reached",
+            f"受伤时已达到法定退休年龄（{month_text(retirement.month)}）：伤残津贴应由基本养老金代替（工伤保险条例第35条）",
+            f"the statutory retirement age was reached ({month_text(retirement.month)}) before the injury: a basic "
+            "pension replaces the allowance (工伤保险条例 第35条)"))
     if retirement is not None:
         rules.computed("allowance_until", f"the statutory retirement month {month_text(retirement.month)}, when the "
                        "basic pension starts; the fund pays the difference if it is lower (工伤保险条例 第35条)",

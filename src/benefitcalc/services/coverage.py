@@ -40,11 +40,15 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
         chain = tree.chain(slug)
         sections: list[dict[str, Any]] = []
         sweep = _Sweeps(chain, start, end)
-        for sub in Resolved(chain, end).subsections:
+        subs = Resolved(chain, end).subsections
+        # a yearly sub-section a block reads is listed even where no level has a year of it
+        subs = sorted({*subs, *(r for f in chain for s in f.subsections for b in f.blocks(s)
+                                for r in getattr(b, "READS", ()) if kind_of(r) == "yearly")})
+        for sub in subs:
             if kind_of(sub) == "yearly":
                 years = sorted({b.year for f in chain for b in f.blocks(sub)})
-                # what a date in the window may ask for: its own year or the year before (上年度)
-                lacking = [y for y in range(start.year - 1, end.year + 1) if y not in years]
+                # what a date in the window asks for: the year before (上年度)
+                lacking = [y for y in range(start.year - 1, end.year) if y not in years]
                 summary["missing_years"] += len(lacking)
                 sections.append({"section": sub, "years": years, "missing_years": lacking})
                 continue
