@@ -239,7 +239,8 @@ class Rules:
             rounding, file = self.default_rounding()
             how = f"rounded to {fmt(rounding.unit)} {rounding.mode}: the document is silent, default of {file.name}"
         result = round_to(value, rounding.unit, rounding.mode)
-        return self.computed(step, f"{formula} = {fmt(value)} → {fmt(result)} ({how})", result)
+        worked = formula if formula == fmt(value) else f"{formula} = {fmt(value)}"
+        return self.computed(step, f"{worked} → {fmt(result)} ({how})", result)
 
     def default_rounding(self) -> tuple[Rounding, RulesetFile]:
         rounding, file = self.resolved.default_rounding()

@@ -162,8 +162,8 @@ def disability_allowance(case: InjuryCase, grade: str, wage: Decimal, rules: Rul
     return rules.rounded(found, max(raw, minimum), "monthly_disability_allowance", formula, component="allowance")
 
 
-def care_allowance(case: InjuryCase, rules: Rules) -> Decimal:
-    """第34条: a share of the average monthly wage of the year before, by care level."""
+def care_allowance(case: InjuryCase, rules: Rules, average: Decimal) -> Decimal:
+    """第34条: a share of the average monthly wage of the year before (``average``), by care level."""
     if case.care_level == "none":
         return rules.computed("monthly_care_allowance", "care_level none: no care allowance", ZERO)
     found = rules.block(CARE)
@@ -172,7 +172,6 @@ def care_allowance(case: InjuryCase, rules: Rules) -> Decimal:
         raise InvalidInputError(
             f"care_level: {rules.region} grades care as {', '.join(levels)} on {case.as_of}, not {case.care_level}",
             field="care_level")
-    average = average_wage(rules, case.as_of.year - 1)
     share = rules.read(found, "shares", case.care_level, step="care_share")
     return rules.rounded(found, average * share, "monthly_care_allowance", f"{fmt(average)} × {fmt(share)}")
 
@@ -274,12 +273,13 @@ def near_retirement_share(case: InjuryCase, found: InForce, rules: Rules) -> Dec
 def disability(case: InjuryCase, rules: Rules) -> dict[str, Any]:
     assert case.disability_grade is not None  # the case model requires it
     grade = str(case.disability_grade)
-    wage = own_wage(case, rules)
+    average = average_wage(rules, case.as_of.year - 1)
+    wage = own_wage(case, rules, average)
     subsidy = disability_subsidy(grade, wage, rules)
     allowance = disability_allowance(case, grade, wage, rules)
     if allowance and grade not in rules.block(DISABILITY).block.only_without_work:
         allowance_until(case, rules)
-    care = care_allowance(case, rules)
+    care = care_allowance(case, rules, average)
     medical, employment = leaving_subsidies(case, grade, wage, rules)
     return dict(zip(DISABILITY_AMOUNTS, (subsidy, allowance, care, medical, employment), strict=True))
 
