@@ -158,14 +158,24 @@ class Rules:
         found = self.resolved.find(sub)
         return None if found is None else self._use(found)
 
-    def year(self, sub: str, year: int, series: str | None = None) -> InForce:
-        """The yearly block *of* ``year`` (never another year's)."""
+    def year(self, sub: str, year: int, series: str | tuple[str, ...] | None = None) -> InForce:
+        """The yearly block *of* ``year`` (never another year's); several ``series`` are
+        tried in order."""
         self._allow(sub)
         return self._use(self.resolved.year(sub, year, series))
+
+    def find_year(self, sub: str, year: int, series: str | None = None) -> InForce | None:
+        """The yearly block of ``year``, or None for a figure a calculation can do without."""
+        self._allow(sub)
+        found = self.resolved.find_year(sub, year, series)
+        return None if found is None else self._use(found)
 
     def previous_year(self, sub: str, series: str | None = None) -> InForce:
         """The yearly block of the year before ``as_of`` (上年度)."""
         return self.year(sub, self.as_of.year - 1, series)
+
+    def _found(self, sub: str | InForce) -> InForce:
+        return self.block(sub) if isinstance(sub, str) else sub
 
     # -- reading values ----------------------------------------------------------------------
 
@@ -182,20 +192,29 @@ class Rules:
         self._record(step, found, path_of(parts), value, prov)
         return value
 
-    def row(self, sub: str, field: str, x: Decimal, step: str) -> Decimal:
+    def row(self, sub: str | InForce, field: str, x: Decimal, step: str) -> Decimal:
         """The value of the bracket row holding ``x`` (lookup mode), recorded as a step."""
-        found = self.block(sub)
+        found = self.row_or_none(sub, field, x, step)
+        if found is None:
+            at = self._found(sub)
+            unit = getattr(at.block, field).unit
+            raise InvalidRulesetError([_problem(at, field, f"no row holds {fmt(x)} {unit}")])
+        return found
+
+    def row_or_none(self, sub: str | InForce, field: str, x: Decimal, step: str) -> Decimal | None:
+        """The value of the row holding ``x``, or None below the first row (nothing recorded)."""
+        found = self._found(sub)
         brackets = getattr(found.block, field)
         row = brackets.row_for(x)
         if row is None:
-            raise InvalidRulesetError([_problem(found, field, f"no row holds {fmt(x)} {brackets.unit}")])
+            return None
         self._record(step, found, row_path(field, row), row.value, row)
         return row.value
 
-    def marginal(self, sub: str, field: str, x: Decimal, step: str, total_step: str) -> Decimal:
+    def marginal(self, sub: str | InForce, field: str, x: Decimal, step: str, total_step: str) -> Decimal:
         """Σ each row's rate × the part of ``x`` inside the row (marginal mode), with a step
         per row used and one for the sum."""
-        found = self.block(sub)
+        found = self._found(sub)
         brackets = getattr(found.block, field)
         terms = []
         for row, part in brackets.parts(x):

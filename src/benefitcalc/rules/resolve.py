@@ -125,18 +125,30 @@ class Resolved:
             raise self.missing(subsection)
         return found
 
-    def year(self, subsection: str, year: int, series: str | None = None) -> InForce:
-        """The yearly block *of* ``year`` at the nearest level; never another year's."""
-        for f in self.chain:
-            i = f.of_year(subsection, year, series)
-            if i is not None:
-                return InForce(subsection, f, i)
+    def year(self, subsection: str, year: int, series: str | tuple[str, ...] | None = None) -> InForce:
+        """The yearly block *of* ``year`` at the nearest level; never another year's. Several
+        ``series`` are tried in order at each level (a category's own block, then the shared one)."""
+        found = self.find_year(subsection, year, series)
+        if found is not None:
+            return found
+        names = (series,) if isinstance(series, str) else series
         years = sorted({b.year for f in self.chain for b in f.blocks(subsection)
-                        if series is None or b.series == series})
+                        if names is None or b.series in names})
+        shown = f" ({' or '.join(n or 'shared' for n in names)})" if names and names != ("",) else ""
         raise NoRulesetInForceError(
-            f"no ruleset for {self.region}: {subsection} of the year {year}"
-            + (f" ({series})" if series else "") + f" (years covered: {years or 'none'})",
+            f"no ruleset for {self.region}: {subsection} of the year {year}{shown} "
+            f"(years covered: {years or 'none'})",
             {"region": self.region, "subsection": subsection, "year": year, "covered_years": years})
+
+    def find_year(self, subsection: str, year: int, series: str | tuple[str, ...] | None = None) -> InForce | None:
+        """The yearly block of ``year``, or None where no level holds one."""
+        tries = (series,) if series is None or isinstance(series, str) else series
+        for f in self.chain:
+            for name in tries:
+                i = f.of_year(subsection, year, name)
+                if i is not None:
+                    return InForce(subsection, f, i)
+        return None
 
     def previous_year(self, subsection: str, series: str | None = None) -> InForce:
         """The block of the year before ``as_of`` (上年度)."""

@@ -14,7 +14,7 @@ from ..notices import CONFIDENCE
 from ..rules.files import DAY, RulesetFile
 from ..rules.resolve import DATA_START, Period, Resolved, kind_of, periods
 from ..rules.schema import FIRST_DAY, LAST_DAY
-from ..rules.sections import area_schemes, is_area
+from ..rules.sections import area_schemes, is_area, require
 from ..rules.tree import RulesetTree
 
 #: The first day ``coverage`` reports unless told otherwise (the rulesets' data starts in 2018).
@@ -47,8 +47,9 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
         for sub in subs:
             if kind_of(sub) == "yearly":
                 years = sorted({b.year for f in chain for b in f.blocks(sub)})
-                # what a date in the window asks for: the year before (上年度)
-                lacking = [y for y in range(start.year - 1, end.year) if y not in years]
+                # what a date in the window asks for: the year before (上年度) or its own
+                lag = require(sub).lag
+                lacking = [y for y in range(start.year - lag, end.year - lag + 1) if y not in years]
                 summary["missing_years"] += len(lacking)
                 sections.append({"section": sub, "years": years, "missing_years": lacking})
                 continue

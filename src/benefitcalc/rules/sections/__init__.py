@@ -30,14 +30,16 @@ _HERE = Path(__file__).parent
 class Subsection:
     """One sub-section: its dotted name, its block model and how it resolves: ``dated``
     (the nearest level's block in force), ``yearly`` (the block *of* a year) or
-    ``additive`` (every level's block in force, summed: README, "Additive layering")."""
+    ``additive`` (every level's block in force, summed: README, "Additive layering").
+    ``lag`` is, for a yearly one, how many years before a date's own year the figures a
+    date asks for are: 1 for 上年度 figures (an average wage), 0 for a year's own scheme."""
 
-    __slots__ = ("name", "model", "kind", "_adapter")
+    __slots__ = ("name", "model", "kind", "lag", "_adapter")
 
-    def __init__(self, name: str, model: Any, kind: str = "dated") -> None:
+    def __init__(self, name: str, model: Any, kind: str = "dated", lag: int = 1) -> None:
         if kind not in ("dated", "yearly", "additive"):
             raise ProgrammingError(f"{name}: unknown kind {kind!r}")
-        self.name, self.model, self.kind = name, model, kind
+        self.name, self.model, self.kind, self.lag = name, model, kind, lag
         self._adapter: TypeAdapter[Any] | None = None
 
     @property
