@@ -478,6 +478,51 @@ def injury(
             as_json, explain, lang, strict)
 
 
+@app.command("pension-adjustment")
+def pension_adjustment(
+    region: RegionOpt,
+    monthly_pension: Annotated[str, typer.Option(
+        "--monthly-pension", metavar="YUAN", help="The basic pension of December of the year before the "
+        "adjustment, yuan per month (Guangdong: without the occupational annuity).")],
+    contribution_years: Annotated[str, typer.Option(
+        "--contribution-years", metavar="YEARS", help="累计缴费年限 including 视同缴费年限; a part year as a decimal "
+        "(32.5): the scheme says how it counts.")],
+    birth_date: Annotated[str, typer.Option(
+        "--birth-date", metavar="YYYY-MM-DD", help="Date of birth (the age band is the age on 31 December of "
+        "the year before).")],
+    retirement_date: Annotated[str, typer.Option(
+        "--retirement-date", metavar="YYYY-MM-DD", help="The day the retiree retired and began to draw the "
+        "pension: only those retired by 31 December of the year before are in the year's adjustment.")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="Any day of the adjustment year: its scheme applies; default today.")]
+    = None,
+    category: Annotated[str, typer.Option(
+        "--category", metavar="enterprise|institution", help="企业 or 机关事业单位 retiree (one scheme for both "
+        "in every year shipped so far).")] = "enterprise",
+    group: Annotated[list[str] | None, typer.Option(
+        "--group", metavar="NAME", help="A group the year's scheme tilts to (Hubei: hardship_area, "
+        "revolution_supply, …; only the highest applies), or military_transfer_cadre for the 企业退休军转干部 "
+        "guarantee. Repeat for each; a name the scheme does not define is refused with the names it does.")] = None,
+    district: DistrictOpt = None, case_id: IdOpt = None,
+    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
+) -> None:
+    """基本养老金调整: a retiree's monthly increase in a year's adjustment and the new pension.
+
+    The province's scheme for the year of --as-of applies: a fixed amount (定额), a part per
+    contribution year, a share of the retiree's own pension, an amount by age band and the
+    highest group tilt, each a step citing its notice. A year or component no notice
+    sources is exit 4 naming it (see `benefitcalc rulesets coverage REGION`).
+
+    Example: benefitcalc pension-adjustment --region nanjing --as-of 2024-07-01 --monthly-pension 3200
+    --contribution-years 32 --birth-date 1950-05-01 --retirement-date 2010-06-01 --explain
+    """
+    compute(_case({"benefit": "pension_adjustment", "id": case_id, "region": region, "district": district,
+                   "as_of": as_of_text(as_of), "category": category, "monthly_pension": monthly_pension,
+                   "contribution_years": contribution_years, "birth_date": birth_date,
+                   "retirement_date": retirement_date, "groups": group or None}),
+            as_json, explain, lang, strict)
+
+
 @app.command("retirement-age")
 def retirement_age(
     birth_date: Annotated[str, typer.Option("--birth-date", metavar="YYYY-MM-DD", help="Date of birth.")],

@@ -138,6 +138,8 @@ CaseDay = Annotated[dt.date, BeforeValidator(_date), AfterValidator(_case_day)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Months = Annotated[int, BeforeValidator(whole_number), Field(ge=0, le=1200)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
+#: years, possibly with a part year (contribution years: 32.5)
+Years = Annotated[Decimal, BeforeValidator(_money), Field(le=80)]
 CaseId = Annotated[str | int | None, BeforeValidator(_ident)]
 
 

@@ -1,0 +1,270 @@
+"""基本养老金调整 (the yearly basic-pension adjustment): a retiree's increase under the
+province's scheme for the year of ``as_of``, and the new monthly pension.
+
+The increase is the sum of the components the year's scheme defines, each its own step
+citing its clause: the fixed amount (定额调整), the part per contribution year (挂钩调整,
+marginal rates with a floor), the share of the pension of December of the year before
+(挂钩调整), the age band (高龄倾斜, age on 31 December of the year before) and the highest
+group tilt that applies (适当倾斜). A retiree who retired after 31 December of the year
+before is not in that year's adjustment. A component whose figures no source gives is
+answered ``no_ruleset_in_force`` naming the year and the component, when the case needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_CEILING, Decimal
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ..errors import InvalidInputError, NoRulesetInForceError
+from ..explain import fmt
+from ..models import CaseBase, Date, Money, Years
+from ..notices import Notice
+from ..rules.resolve import InForce
+from ..rules.sections.pension_adjustment import CADRE, GroupName
+from .base import Amount, Benefit, Outcome, Rules
+from .retirement_age import check_birth
+
+SCHEME = "pension_adjustment.scheme"
+CADRE_AVERAGE = "pension_adjustment.cadre_average"
+ZERO = Decimal(0)
+CATEGORY_NAMES = {"enterprise": "企业", "institution": "机关事业单位"}
+
+
+class PensionAdjustmentCase(CaseBase):
+    """基本养老金调整: the year of ``as_of`` picks the scheme."""
+
+    benefit: Literal["pension_adjustment"]
+    #: enterprise (企业) or institution (机关事业单位) retiree
+    category: Literal["enterprise", "institution"] = "enterprise"
+    #: the basic pension of December of the year before, yuan per month
+    monthly_pension: Money
+    #: 累计缴费年限, 视同缴费年限 included; a part year as a decimal (32.5)
+    contribution_years: Years
+    birth_date: Date
+    #: the day the retiree retired (and started to draw the pension)
+    retirement_date: Date
+    #: the group tilts that apply (names the year's scheme defines), and
+    #: military_transfer_cadre for the 企业退休军转干部 guarantee
+    groups: tuple[GroupName, ...] = Field(default=(), max_length=10)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PensionAdjustmentCase:
+        check_birth(self.birth_date, self.as_of)
+        if self.retirement_date <= self.birth_date:
+            raise ValueError("retirement_date: must be after birth_date")
+        if len(set(self.groups)) < len(self.groups):
+            raise ValueError("groups: a group is named twice")
+        return self
+
+
+def last_day_before(year: int) -> dt.date:
+    """31 December of the year before the scheme's: eligibility and age are measured then."""
+    return dt.date(year - 1, 12, 31)
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Whole years of age on ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def gap(found: InForce, component: str, why: str, rules: Rules) -> NoRulesetInForceError:
+    """The scheme has ``component`` but no source gives its figures for this case."""
+    year = found.block.year
+    return NoRulesetInForceError(
+        f"no ruleset for {rules.region}: the {component} component of {found.region}'s {year} pension adjustment "
+        f"is not sourced ({why})",
+        {"region": rules.region, "subsection": SCHEME, "year": year, "component": component, "level": found.region})
+
+
+def check_groups(case: PensionAdjustmentCase, found: InForce) -> None:
+    """Every group the case names must be one the year's scheme defines."""
+    block = found.block
+    known = [*block.groups, *([CADRE] if block.cadre_guarantee else [])]
+    unknown = [g for g in case.groups if g not in known]
+    if unknown and "groups" not in block.unsourced:
+        names = ", ".join(known) if known else "none"
+        raise InvalidInputError(f"groups: {found.region}'s {block.year} scheme does not define {', '.join(unknown)} "
+                                f"(it defines: {names})", field="groups")
+    if CADRE in case.groups and case.category != "enterprise":
+        raise InvalidInputError(f"groups: {CADRE} is a guarantee for enterprise retirees (企业退休军转干部)",
+                                field="groups")
+
+
+def eligibility(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> list[Notice]:
+    """Retired, and drawing a pension, on or before 31 December of the year before (or the
+    later day the scheme names)."""
+    block = found.block
+    if block.retired_by is not None:
+        cutoff = rules.read(found, "retired_by", step="retired_by")
+        why = "the scheme's last retirement day"
+    else:
+        cutoff, why = last_day_before(block.year), "on or before 31 December of the year before"
+    ok = case.retirement_date <= cutoff
+    rules.computed("eligible", f"retired {case.retirement_date} ≤ {cutoff} ({why})", "yes" if ok else "no")
+    if ok:
+        return []
+    return [Notice("retired_after_cutoff",
+                   f"{case.retirement_date} 退休，晚于 {cutoff}：不参加 {found.block.year} 年调整",
+                   f"retired on {case.retirement_date}, after {cutoff}: not in the {found.block.year} adjustment")]
+
+
+def has(found: InForce, component: str, rules: Rules) -> bool:
+    """Whether the year's scheme has ``component``; one it has without figures is a gap."""
+    block = found.block
+    if component in block.unsourced:
+        raise gap(found, component, block.unsourced[component].note, rules)
+    return getattr(block, component) not in (None, {})
+
+
+def fixed_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Decimal:
+    """定额调整: one amount, or the amount of the retiree's year of retirement."""
+    if found.block.fixed is not None:
+        return rules.read(found, "fixed", step="fixed")
+    return rules.row(found, "fixed_by_retirement_year", Decimal(case.retirement_date.year), step="fixed")
+
+
+def years_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Decimal | None:
+    """挂钩调整 by contribution years: the marginal rates over the years counted, at least the floor."""
+    if not has(found, "years", rules):
+        return None
+    block = found.block
+    given = case.contribution_years
+    counted = given.to_integral_value(rounding=ROUND_CEILING) if block.part_year == "full_year" else given
+    how = "a part year counts as a full year" if block.part_year == "full_year" else "as given"
+    if block.years_counted is not None:
+        how += f"; {block.years_counted.en}"
+    rules.computed("years_counted", f"{fmt(given)} → {fmt(counted)} ({how})", counted)
+    by_rate = rules.marginal(found, "years", counted, step="years_rate", total_step="years_by_rate")
+    part = by_rate
+    if block.years_floor is not None:
+        floor = rules.read(found, "years_floor", step="years_floor")
+        part = rules.computed("years_part", f"max({fmt(by_rate)}, {fmt(floor)})", max(by_rate, floor))
+    if block.round and "years" in block.round:
+        part = rules.rounded(found, part, "years_part", fmt(part), component="years")
+    return part
+
+
+def percent_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Decimal | None:
+    """挂钩调整 by own pension: a share of the pension of December of the year before."""
+    if not has(found, "percent", rules):
+        return None
+    share = rules.read(found, "percent", step="percent")
+    pension = case.monthly_pension
+    return rules.rounded(found, pension * share, "percent_part", f"{fmt(pension)} × {fmt(share)}",
+                         component="percent")
+
+
+def age_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Decimal | None:
+    """高龄倾斜: the band of the age on 31 December of the year before."""
+    block = found.block
+    missing = block.unsourced.get("age")
+    if block.age is None and missing is None:
+        return None
+    day = last_day_before(block.year)
+    age = age_on(case.birth_date, day)
+    rules.computed("age", f"born {case.birth_date}: {age} on {day}", age)
+    if missing is not None:
+        if missing.from_ is None or age >= missing.from_:
+            raise gap(found, "age", f"{missing.note}; the retiree is {age}", rules)
+        return rules.computed("age_part", f"{age} < {fmt(missing.from_)}: no age band", ZERO)
+    band = rules.row_or_none(found, "age", Decimal(age), step="age_part")
+    if band is None:
+        return rules.computed("age_part", f"{age} < {fmt(block.age.rows[0].lower)}: no age band", ZERO)
+    return band
+
+
+def group_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Decimal | None:
+    """适当倾斜 for groups: of the groups that apply, only the highest amount."""
+    named = [g for g in case.groups if g != CADRE]
+    if not named:
+        return None
+    has(found, "groups", rules)
+    amounts = {g: rules.read(found, "groups", g, step="group_tilt") for g in named}
+    best = max(amounts.values())
+    if len(amounts) == 1:
+        return best
+    shown = ", ".join(f"{g} {fmt(v)}" for g, v in amounts.items())
+    return rules.computed("group_part", f"max({shown}): only the highest applies", best)
+
+
+def cadre_guarantee(case: PensionAdjustmentCase, found: InForce, pension: Decimal, rules: Rules) -> Decimal:
+    """企业退休军转干部: an adjusted pension below the local average is raised to it, where
+    the average is sourced; otherwise the result says the guarantee was not applied."""
+    year = found.block.year
+    average = rules.find_year(CADRE_AVERAGE, year)
+    if average is None:
+        rules.warn(Notice("cadre_guarantee_not_applied",
+                          f"{rules.region} {year} 年企业退休军转干部应不低于当地企业退休人员平均水平，"
+                          "但该平均水平无来源，未执行此保障",
+                          f"a 企业退休军转干部's adjusted pension is raised to the local average enterprise pension, "
+                          f"but {rules.region}'s average for {year} is not sourced: the guarantee was not applied"))
+        return pension
+    floor = rules.read(average, "monthly", step="cadre_average")
+    raised = max(pension, floor)
+    return rules.computed("new_monthly_pension", f"max({fmt(pension)}, {fmt(floor)}) (企业退休军转干部 guarantee)",
+                          raised)
+
+
+def calculate(case: PensionAdjustmentCase, rules: Rules) -> Outcome:
+    """The increase and the new pension under the scheme of the year of ``as_of``."""
+    year = case.as_of.year
+    found = rules.year(SCHEME, year, (case.category, ""))
+    block = found.block
+    rules.read(found, "year", step="scheme")
+    if block.series:
+        rules.computed("category", f"{case.category}: the {block.series} scheme", CATEGORY_NAMES[block.series])
+    check_groups(case, found)
+    reasons = eligibility(case, found, rules)
+    pension = case.monthly_pension
+    if reasons:
+        return Outcome(False, tuple(reasons), {"increase": ZERO, "new_monthly_pension": pension})
+    parts: list[tuple[str, Decimal]] = [("fixed", fixed_part(case, found, rules))]
+    for name, part in (("years", years_part(case, found, rules)), ("percent", percent_part(case, found, rules)),
+                       ("age", age_part(case, found, rules)), ("groups", group_part(case, found, rules))):
+        if part is not None:
+            parts.append((name, part))
+    increase = sum((v for _, v in parts), ZERO)
+    rules.computed("increase", " + ".join(f"{fmt(v)} ({n})" for n, v in parts), increase)
+    new = rules.computed("new_monthly_pension", f"{fmt(pension)} + {fmt(increase)}", pension + increase)
+    if CADRE in case.groups:
+        new = cadre_guarantee(case, found, new, rules)
+    return Outcome(True, (), {"increase": new - pension, "new_monthly_pension": new})
+
+
+LABELS: dict[str, tuple[str, str]] = {
+    "scheme": ("调整方案年度（自当年1月1日起）", "scheme year (from 1 January)"),
+    "category": ("适用人员类别", "category of retiree"),
+    "eligible": ("是否参加本年度调整", "in this year's adjustment"),
+    "retired_by": ("参加调整的退休时间截止日", "last retirement day the scheme covers"),
+    "fixed": ("定额调整", "fixed amount"),
+    "years_counted": ("计算的缴费年限", "contribution years counted"),
+    "years_rate": ("每满一年增加额", "yuan per contribution year"),
+    "years_by_rate": ("按缴费年限增加额", "contribution-years part by rate"),
+    "years_floor": ("按缴费年限增加额下限", "least contribution-years part"),
+    "years_part": ("挂钩调整（缴费年限）", "contribution-years part"),
+    "percent": ("按本人基本养老金的调整比例", "share of own pension"),
+    "percent_part": ("挂钩调整（本人基本养老金）", "own-pension part"),
+    "age": ("上年末年龄", "age on 31 December of the year before"),
+    "age_part": ("高龄倾斜", "age band"),
+    "group_tilt": ("适当倾斜（人群）", "group tilt"),
+    "group_part": ("适当倾斜（取最高一项）", "group tilt (the highest)"),
+    "increase": ("月增加额", "monthly increase"),
+    "new_monthly_pension": ("调整后月基本养老金", "new monthly pension"),
+    "cadre_average": ("当地企业退休人员平均基本养老金", "local average enterprise pension"),
+}
+
+BENEFIT = Benefit(
+    id="pension_adjustment",
+    name=("基本养老金调整", "basic-pension adjustment"),
+    case_model=PensionAdjustmentCase,
+    amounts=(Amount("increase", *LABELS["increase"]), Amount("new_monthly_pension", *LABELS["new_monthly_pension"])),
+    reads=(SCHEME, CADRE_AVERAGE),
+    methods={},
+    labels=LABELS,
+    calculate=calculate,
+)
+
+__all__ = ["BENEFIT", "PensionAdjustmentCase", "calculate"]

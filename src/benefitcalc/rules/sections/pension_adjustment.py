@@ -1,0 +1,127 @@
+"""Ruleset models of 基本养老金调整 (the yearly basic-pension adjustment for retirees).
+
+A province's scheme for a year is one yearly block of ``pension_adjustment.scheme``: the
+increase is the sum of the components the notice defines — a fixed amount (定额), a part
+per contribution year (marginal brackets in years, with a floor), a share of the
+retiree's own pension of December of the year before, an amount by age band (lookup
+brackets by age on 31 December of the year before) and group tilts (of which only the
+highest applies). A component the notice has but no source gives is declared in
+``unsourced``: a case that needs it is answered ``no_ruleset_in_force`` naming the year
+and the component, never a guess.
+
+``series`` is the category a scheme covers: ``""`` (the default) for a scheme that
+enterprise and institution retirees share, ``enterprise`` or ``institution`` where a year's
+notice splits them (a category's own block wins over the shared one), so a split needs
+data, not code.
+
+``pension_adjustment.cadre_average`` holds, by scheme year, the local average enterprise
+pension that the 企业退休军转干部 guarantee raises a cadre's pension to.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from ..schema import Bool, Brackets, Date, Model, Num, Param, Roundings, Share, Str, Text, Value, YearlyBlock
+from . import Group, Subsection
+
+#: The components of an increase, in the order a result shows them.
+COMPONENTS = ("fixed", "years", "percent", "age", "groups")
+Component = Literal["years", "percent", "age", "groups"]
+#: the name a case uses for the 企业退休军转干部 guarantee (a scheme with ``cadre_guarantee``)
+CADRE = "military_transfer_cadre"
+GroupName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class Tilt(Param):
+    """A group tilt (适当倾斜): the amount, and the group's name as the notice words it."""
+
+    label: Text
+
+
+class Gap(Model):
+    """A component the notice has whose figures no source gives. For ``age``, ``from`` is
+    the age from which the bands apply where that much is sourced (younger retirees get no
+    age amount, which needs no figure)."""
+
+    note: Str = Field(min_length=1)
+    from_: Num | None = Field(default=None, alias="from")
+
+
+class Scheme(YearlyBlock):
+    """One year's adjustment: retirees who retired (and draw a pension) on or before
+    31 December of the year before get the sum of the components from 1 January."""
+
+    series: Literal["", "enterprise", "institution"] = ""
+    #: the last retirement day the scheme covers, where the notice reaches past 31 December
+    #: of the year before (Guangdong and Jiangsu 2019: those who first drew a pension by June)
+    retired_by: Date | None = None
+    #: 定额调整: the same amount for everyone, or by the calendar year of retirement
+    #: (``fixed_by_retirement_year``, lookup brackets: Hubei 2019–2020's three tiers)
+    fixed: Value | None = None
+    fixed_by_retirement_year: Brackets | None = None
+    #: 挂钩调整, contribution years: yuan per year, marginal brackets in years (one row from
+    #: 0 for a flat rate); ``years_floor`` is the least this part gives
+    years: Brackets | None = None
+    years_floor: Value | None = None
+    #: how a part year counts: ``full_year`` (尾数不足一年的按一年计算) or ``as_given``
+    part_year: Literal["full_year", "as_given"] = "full_year"
+    #: what counts as a contribution year where the notice says (视同缴费年限, 折算 …)
+    years_counted: Text | None = None
+    #: 挂钩调整, own pension: a share of the pension of December of the year before
+    percent: Share | None = None
+    #: 适当倾斜, age: lookup brackets by whole years of age on 31 December of the year before
+    #: (rows may start at the first band's age: younger retirees get none)
+    age: Brackets | None = None
+    #: 适当倾斜, groups: name → amount; a case in several gets only the highest
+    groups: dict[GroupName, Tilt] = {}
+    #: the notice raises a 企业退休军转干部's adjusted pension to the local average
+    cadre_guarantee: Bool = False
+    unsourced: dict[Component, Gap] = {}
+    round: Roundings | None = None
+
+    ROUNDED: ClassVar[tuple[str, ...]] = ("years", "percent")
+
+    @model_validator(mode="after")
+    def _components(self) -> Scheme:
+        if (self.fixed is None) == (self.fixed_by_retirement_year is None):
+            raise ValueError("give exactly one of 'fixed' and 'fixed_by_retirement_year'")
+        tiers = self.fixed_by_retirement_year
+        if tiers is not None and (tiers.mode != "lookup" or tiers.unit != "calendar_year"):
+            raise ValueError("fixed_by_retirement_year must be lookup brackets by calendar_year")
+        if self.years is not None:
+            if self.years.mode != "marginal" or self.years.unit != "years":
+                raise ValueError("years must be marginal brackets in years")
+            if self.years.rows[0].lower != 0:
+                raise ValueError("years must start at 0 years")
+        elif self.years_floor is not None:
+            raise ValueError("years_floor without years")
+        if self.age is not None and (self.age.mode != "lookup" or self.age.unit != "age"):
+            raise ValueError("age must be lookup brackets by age")
+        both = [c for c in self.unsourced if getattr(self, c) not in (None, {})]
+        if both:
+            raise ValueError(f"{', '.join(both)}: both given and declared unsourced")
+        if "age" not in self.unsourced and any(g.from_ is not None for g in self.unsourced.values()):
+            raise ValueError("'from' applies to the age component only")
+        if self.retired_by is not None and self.retired_by.year not in (self.year - 1, self.year):
+            raise ValueError(f"retired_by {self.retired_by} is not in {self.year - 1} or {self.year}")
+        if CADRE in self.groups:
+            raise ValueError(f"{CADRE} is the guarantee (cadre_guarantee), not a tilt")
+        return self
+
+
+class CadreAverage(YearlyBlock):
+    """当地企业退休人员平均基本养老金水平 that a scheme of ``year`` raises a 企业退休军转干部's
+    adjusted pension to, yuan per month."""
+
+    monthly: Value
+
+
+GROUP = Group("pension_adjustment", [
+    Subsection("pension_adjustment.scheme", Scheme, kind="yearly", lag=0),
+    Subsection("pension_adjustment.cadre_average", CadreAverage, kind="yearly", lag=0),
+])
+
+__all__ = ["CADRE", "COMPONENTS", "GROUP", "CadreAverage", "Gap", "Scheme", "Tilt"]
