@@ -1,7 +1,8 @@
 """Per-case time in-process: this checkout against another git revision, in one run.
 
 Both sides compute the same cases — the hand-computed cases of ``tests/cases/*.json`` that
-give a result, and the ``examples/*.json`` — in a fresh process each, from their own
+give a result, and the ``examples/*.json`` but the gaps, as far as the other revision knows
+their benefits — in a fresh process each, from their own
 source tree (``PYTHONPATH=<tree>/src``) and their own shipped rulesets, after a warm-up
 pass, and print the median time per case over several rounds:
 
@@ -41,6 +42,16 @@ except ImportError:  # before the Engine
     tree = RulesetTree()
     def one(case):
         return services.calculate(tree, case)
+if rounds == 0:  # probe: which cases this side computes
+    ok = []
+    for i, case in enumerate(cases):
+        try:
+            one(case)
+            ok.append(i)
+        except Exception:
+            pass
+    print(json.dumps({"ok": ok}))
+    sys.exit(0)
 for case in cases:  # warm-up: every model built, every file read
     one(case)
 times = []
@@ -58,7 +69,8 @@ def cases() -> list[dict]:
     out = []
     for path in sorted((HERE / "tests" / "cases").glob("*.json")):
         out += [c["input"] for c in json.loads(path.read_text(encoding="utf-8")) if "error" not in c["expected"]]
-    out += [json.loads(p.read_text(encoding="utf-8")) for p in sorted((HERE / "examples").glob("*.json"))]
+    out += [json.loads(p.read_text(encoding="utf-8")) for p in sorted((HERE / "examples").glob("*.json"))
+            if not p.name.endswith("-gap.json")]  # a gap example answers an error, not a result
     return out
 
 
@@ -84,9 +96,14 @@ def main() -> int:
                        check=True)
         with tarfile.open(archive) as tar:
             tar.extractall(Path(tmp) / "rev", filter="data")
+        # the cases both sides compute (an older revision knows fewer benefits)
+        known = set(measure(Path(tmp) / "rev" / "src", data, 0, 0)["ok"])
+        everything = len(data)
+        data = [c for i, c in enumerate(data) if i in known]
         theirs = measure(Path(tmp) / "rev" / "src", data, args.rounds, args.repeat)
         ours = measure(HERE / "src", data, args.rounds, args.repeat)
-    print(f"{len(data)} cases × {args.repeat} passes × {args.rounds} rounds, median time per case:")
+    print(f"{len(data)} cases (of {everything}: those {args.against} computes) × {args.repeat} passes × "
+          f"{args.rounds} rounds, median time per case:")
     print(f"  {args.against}: {theirs['median_us']:.0f} µs")
     print(f"  this checkout: {ours['median_us']:.0f} µs")
     print(f"  speed-up {theirs['median_us'] / ours['median_us']:.2f}×")

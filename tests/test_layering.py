@@ -21,7 +21,7 @@ LAYERS = [
     ("benefits",),
     ("engine",),
     ("services",),
-    ("render",),
+    ("render", "record"),
     ("cli", "__main__", "__init__"),
 ]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}

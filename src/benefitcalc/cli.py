@@ -294,29 +294,92 @@ StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Exit 5 when the result carries warnings (e.g. an unconfirmed value).")]
 
 
-def show_result(result: Result | ErrorResult, as_json: bool, explain: bool, lang: Lang | None) -> None:
-    """Print one result as compact JSON or a rich panel."""
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+FormatOpt = Annotated[Format | None, typer.Option(
+    "--format", help="text: panels for a terminal (the default there); json: one object per line (the default when "
+    "stdout is not a terminal, so scripts keep their contract; --json is the same); markdown or html: a printable "
+    "case record for the case file (inputs, result, every step with its source, ruleset versions, "
+    "resolved_sha256 and the time computed), e.g. --format html > record.html.")]
+
+
+def output(as_json: bool, fmt: Format | None) -> str:
+    """The output format: ``--json`` or ``--format``, else text on a terminal and JSON otherwise."""
+    if as_json and fmt not in (None, Format.json):
+        raise typer.BadParameter(f"--json and --format {fmt.value if fmt else ''}: give one of them")
+    if as_json or fmt is Format.json:
+        return "json"
+    if fmt is not None:
+        return fmt.value
+    return "text" if sys.stdout.isatty() else "json"
+
+
+def show_result(result: Result | ErrorResult, out: str, explain: bool, lang: Lang | None) -> None:
+    """Print one result as compact JSON, a rich panel or a record section (markdown, html)."""
     from .models import ErrorResult
 
+    language = (lang or default_lang()).value
     if isinstance(result, ErrorResult):
         sys.stderr.write(f"benefitcalc: {result.code}: {clean(result.message)}"
                          + (f" (line {result.line})" if result.line is not None else "") + "\n")
-        if as_json:
+        if out == "json":
             emit_json(result.to_json(), compact=True)
+        elif out in ("markdown", "html"):
+            from . import record
+
+            write_record(out, *record.error_sections(result.to_json(), language))
         return
     data = result.to_json()
-    if as_json:
+    if out == "json":
         emit_json(data, compact=True)
+        return
+    from . import benefits
+
+    benefit = benefits.get(result.benefit)
+    labels = {a.name: (a.zh, a.en) for a in benefit.amounts}
+    if out == "text":
+        from . import render
+
+        render.result(data, explain=explain, lang=language, amount_labels=labels)
     else:
-        from . import benefits, render
+        from . import record
 
-        labels = {a.name: (a.zh, a.en) for a in benefits.get(result.benefit).amounts}
-        render.result(data, explain=explain, lang=(lang or default_lang()).value, amount_labels=labels)
+        computed = dt.datetime.now().astimezone().replace(microsecond=0)
+        name = engine().tree.chain(result.region)[0].meta.name
+        write_record(out, *record.sections(data, language, benefit.name, labels, computed, (name.zh, name.en)))
 
 
-def deliver(result: Result, as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
+def write_record(out: str, title: str, parts: list[Any]) -> None:
+    from . import record
+
+    text = record.markdown(title, parts) if out == "markdown" else record.html_section(title, parts)
+    sys.stdout.write(text + "\n")
+
+
+@contextmanager
+def record_page(out: str, lang: Lang | None) -> Iterator[None]:
+    """An HTML record is one page around every result; other formats need no frame."""
+    if out != "html":
+        yield
+        return
+    from . import record
+
+    sys.stdout.write(record.html_head((lang or default_lang()).value) + "\n")
+    try:
+        yield
+    finally:
+        sys.stdout.write(record.HTML_TAIL + "\n")
+
+
+def deliver(result: Result, out: str, explain: bool, lang: Lang | None, strict: bool) -> None:
     """Print a result; ``--strict`` turns warnings into exit 5."""
-    show_result(result, json_mode(as_json), explain, lang)
+    with record_page(out, lang):
+        show_result(result, out, explain, lang)
     if strict and result.warnings:
         sys.stderr.write(f"benefitcalc: strict: {plural(len(result.warnings), 'warning')}\n")
         raise typer.Exit(int(ExitStatus.DIFFERENCES))
@@ -356,12 +419,11 @@ OriginalAgeOpt = Annotated[str | None, typer.Option(
     help="For a woman: the original statutory retirement age of her post (50 workers, 55 cadres and managers).")]
 
 
-def compute(data: dict[str, Any], as_json: bool, explain: bool, lang: Lang | None, strict: bool) -> None:
+def compute(data: dict[str, Any], out: str, explain: bool, lang: Lang | None, strict: bool) -> None:
     """One case from a benefit command's options: compute and deliver it."""
-    j = json_mode(as_json)
-    with handled(j, lambda: data.get("id")):
+    with handled(out == "json", lambda: data.get("id")):
         result = engine().calculate(data)
-    deliver(result, as_json, explain, lang, strict)
+    deliver(result, out, explain, lang, strict)
 
 
 def as_of_text(value: str | None) -> str:
@@ -375,7 +437,8 @@ def unemployment(
     involuntary: InvoluntaryOpt = True, carried_over_months: CarriedOpt = None, average_monthly_wage: WageOpt = None,
     birth_date: BirthOpt = None, sex: SexOpt = None, original_age: OriginalAgeOpt = None,
     pension_start_date: PensionOpt = None, case_id: IdOpt = None,
-    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
+    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """失业保险金: eligibility, months and monthly amount for one claimant.
 
@@ -389,7 +452,7 @@ def unemployment(
                    "involuntary": involuntary, "carried_over_months": carried_over_months,
                    "average_monthly_wage": average_monthly_wage, "birth_date": birth_date, "sex": sex,
                    "original_age": original_age, "pension_start_date": pension_start_date}),
-            as_json, explain, lang, strict)
+            output(as_json, fmt), explain, lang, strict)
 
 
 DependantOpt = Annotated[list[str] | None, typer.Option(
@@ -447,7 +510,8 @@ def injury(
         "--employer-fault", help="The worker left for the employer's fault (劳动合同法 第38条).")] = False,
     dependant: DependantOpt = None,
     birth_date: BirthOpt = None, sex: SexOpt = None, original_age: OriginalAgeOpt = None, case_id: IdOpt = None,
-    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
+    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """工伤保险待遇: every amount due for a work injury, one-off and monthly kept apart.
 
@@ -466,7 +530,8 @@ def injury(
     benefitcalc injury --region nanchang --as-of 2023-11-20 --outcome death --own-monthly-wage
     7000 --dependant spouse --dependant child:extra
     """
-    with handled(json_mode(as_json), lambda: case_id):
+    out = output(as_json, fmt)
+    with handled(out == "json", lambda: case_id):
         dependants = dependants_of(dependant)
     compute(_case({"benefit": "injury", "id": case_id, "region": region, "district": district,
                    "as_of": as_of_text(as_of), "outcome": outcome, "disability_grade": disability_grade,
@@ -475,7 +540,7 @@ def injury(
                    "work_arranged": work_arranged, "occupational_disease": occupational_disease,
                    "employer_fault": employer_fault, "dependants": dependants,
                    "birth_date": birth_date, "sex": sex, "original_age": original_age}),
-            as_json, explain, lang, strict)
+            output(as_json, fmt), explain, lang, strict)
 
 
 @app.command("pension-adjustment")
@@ -504,7 +569,8 @@ def pension_adjustment(
         "revolution_supply, …; only the highest applies), or military_transfer_cadre for the 企业退休军转干部 "
         "guarantee. Repeat for each; a name the scheme does not define is refused with the names it does.")] = None,
     district: DistrictOpt = None, case_id: IdOpt = None,
-    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
+    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """基本养老金调整: a retiree's monthly increase in a year's adjustment and the new pension.
 
@@ -520,7 +586,7 @@ def pension_adjustment(
                    "as_of": as_of_text(as_of), "category": category, "monthly_pension": monthly_pension,
                    "contribution_years": contribution_years, "birth_date": birth_date,
                    "retirement_date": retirement_date, "groups": group or None}),
-            as_json, explain, lang, strict)
+            output(as_json, fmt), explain, lang, strict)
 
 
 @app.command("retirement-age")
@@ -532,7 +598,7 @@ def retirement_age(
         "--as-of", metavar="YYYY-MM-DD", help="The rules in force on this day; default today.")] = None,
     region: Annotated[str, typer.Option("--region", metavar="REGION", help="Default: national.")] = "national",
     case_id: IdOpt = None, explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False,
-    strict: StrictOpt = False,
+    fmt: FormatOpt = None, strict: StrictOpt = False,
 ) -> None:
     """法定退休年龄: the statutory retirement age and month (with the 2025 gradual raise), the
     delay, the minimum contribution years for that year and the flexible retirement bounds.
@@ -541,14 +607,15 @@ def retirement_age(
     """
     compute(_case({"benefit": "retirement_age", "id": case_id, "region": region, "as_of": as_of_text(as_of),
                    "birth_date": birth_date, "sex": sex, "original_age": original_age}),
-            as_json, explain, lang, strict)
+            output(as_json, fmt), explain, lang, strict)
 
 
 @app.command("calc")
 def calc(
     file: Annotated[str, typer.Argument(help="A JSON file, or - for standard input: one case, a JSON array of "
                                              "cases, or JSON Lines (one case per line).")] = "-",
-    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, strict: StrictOpt = False,
+    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Compute cases given as JSON (see `benefitcalc schema case`): one result per case, in order.
 
@@ -558,15 +625,16 @@ def calc(
     from .models import ErrorResult
     from .services.calculate import calculate_stream
 
-    j = json_mode(as_json)
+    out = output(as_json, fmt)
+    j = out == "json"
     count = failed = warned = 0
     last: ErrorResult | None = None
-    with handled(j), open_input(file) as stream:
+    with handled(j), open_input(file) as stream, record_page(out, lang):
         for result in calculate_stream(engine(), stream):
             count += 1
             if count == 2:
                 long_running()
-            show_result(result, j, explain, lang)
+            show_result(result, out, explain, lang)
             sys.stdout.flush()  # a script waiting for this case's answer gets it now
             if isinstance(result, ErrorResult):
                 failed, last = failed + 1, result

@@ -125,7 +125,8 @@ class Engine:
             benefitcalc_version=version(), rulesets=self.file_refs(slug), resolved_sha256=digest,
             eligible=outcome.eligible, reasons=outcome.reasons, warnings=tuple(warnings),
             amounts=outcome.amounts, extras=outcome.extras, steps=tuple(trace.steps),
-            sources={q: self.source_record(q) for q in sorted(trace.sources)})
+            sources={q: self.source_record(q) for q in sorted(trace.sources)},
+            case=case.model_dump(mode="json", exclude_none=True))
 
     def calculate_text(self, text: str, line: int | None = None) -> Result | ErrorResult:
         """One case as JSON text → its result, or its error object (never raises for bad input)."""

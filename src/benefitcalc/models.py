@@ -264,11 +264,14 @@ class Result(NamedTuple):
     extras: tuple[Extra, ...]
     steps: tuple[Step, ...]
     sources: Mapping[str, Mapping[str, str]]
+    #: the case as validated: defaults filled in, absent optional fields left out (JSON-ready)
+    case: Mapping[str, Any] | None = None
 
     def to_json(self, steps: bool = True) -> dict[str, Any]:
         return {
             "id": self.id, "benefit": self.benefit, "region": self.region, "district": self.district,
-            "as_of": self.as_of.isoformat(), "contract": CONTRACT, "benefitcalc_version": self.benefitcalc_version,
+            "as_of": self.as_of.isoformat(), "case": dict(self.case or {}), "contract": CONTRACT,
+            "benefitcalc_version": self.benefitcalc_version,
             "rulesets": [f.to_json() for f in self.rulesets], "resolved_sha256": self.resolved_sha256,
             "eligible": self.eligible, "reasons": [n.to_json() for n in self.reasons],
             "warnings": [w.to_json() for w in self.warnings],

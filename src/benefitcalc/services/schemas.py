@@ -102,7 +102,10 @@ def result_models() -> list[type[BaseModel]]:
         out.append(create_model(
             f"{b.id.title().replace('_', '')}Result", __base__=_Out,
             id=(str | int | None, ...), benefit=(literal[b.id], ...), region=(str, ...),
-            district=(str | None, ...), as_of=(str, ...), contract=(Literal[1], ...),
+            district=(str | None, ...), as_of=(str, ...),
+            case=(dict[str, Any], Field(description="the case as validated: defaults filled in, absent optional "
+                                                    "fields left out")),
+            contract=(Literal[1], ...),
             benefitcalc_version=(str, ...), rulesets=(list[RulesetRef], ...), resolved_sha256=(str, ...),
             eligible=(bool, ...), reasons=(list[NoticeOut], ...), warnings=(list[NoticeOut], ...),
             amounts=(amounts, ...), extras=(list[ExtraOut], ...), steps=(list[StepOut], ...),
