@@ -18,6 +18,7 @@ SCHEME = """
 [[pension_adjustment.scheme]]
 year = 2024
 source = "law"
+part_year = "full_year"
 fixed = 30
 years = {{ unit = "years", mode = "marginal", rows = [{{ from = 0, value = 1 }}] }}
 percent = 0.01
@@ -57,7 +58,7 @@ def test_the_cadre_guarantee_raises_the_pension_to_a_sourced_average(make_tree):
     source = "law"
     monthly = 2500
     """
-    tree = make_tree(national=DEFAULTS, province=SCHEME.format(extra="cadre_guarantee = true"), city=city)
+    tree = make_tree(national=DEFAULTS, province=SCHEME.format(extra=""), city=city)
     result = calc(tree, groups=["military_transfer_cadre"])
     # 2000 + 70 = 2070 < the city's average 2500: raised to it, so the increase is 500
     assert result["amounts"] == {"increase": "500.00", "new_monthly_pension": "2500.00"}
@@ -68,14 +69,14 @@ def test_the_cadre_guarantee_raises_the_pension_to_a_sourced_average(make_tree):
 
 
 def test_the_cadre_guarantee_without_an_average_says_it_was_not_applied(make_tree):
-    tree = make_tree(national=DEFAULTS, province=SCHEME.format(extra="cadre_guarantee = true"))
+    tree = make_tree(national=DEFAULTS, province=SCHEME.format(extra=""))
     result = calc(tree, groups=["military_transfer_cadre"])
     assert result["amounts"]["increase"] == "70.00"
     assert [w["code"] for w in result["warnings"]] == ["cadre_guarantee_not_applied"]
 
 
 def test_the_cadre_guarantee_is_for_enterprise_retirees(make_tree):
-    tree = make_tree(province=SCHEME.format(extra="cadre_guarantee = true"))
+    tree = make_tree(province=SCHEME.format(extra=""))
     with pytest.raises(InvalidInputError) as err:
         calc(tree, groups=["military_transfer_cadre"], category="institution")
     assert err.value.details == {"field": "groups"}
@@ -98,11 +99,20 @@ def test_a_silent_notice_rounds_the_share_to_the_fen_and_says_so(make_tree):
     ("round = { fixed = { unit = \"0.1\", mode = \"up\" } }", "round names ['fixed']"),
     ("retired_by = 2020-06-30", "is not in 2023 or 2024"),
     ("groups.military_transfer_cadre = { value = 1, label = { zh = \"军转\", en = \"cadre\" } }", "not a tilt"),
+    ("round = { percent = { unit = \"0.1\", mode = \"up\", after = \"0.1\" } }", "must be finer than unit"),
 ])
 def test_what_a_scheme_may_not_say(make_tree, extra, message):
     with pytest.raises(InvalidRulesetError) as err:
         make_tree(province=SCHEME.format(extra=extra)).all_files()
     assert message in str(err.value)
+
+
+def test_a_part_year_where_the_notice_is_silent_is_a_gap_and_whole_years_are_not(make_tree):
+    tree = make_tree(national=DEFAULTS, province=SCHEME.format(extra="").replace('"full_year"', '"unstated"'))
+    assert calc(tree, contribution_years="20")["amounts"]["increase"] == "70.00"
+    with pytest.raises(NoRulesetInForceError) as err:
+        calc(tree, contribution_years="20.5")
+    assert err.value.details["component"] == "years" and "part year" in err.value.message
 
 
 def test_the_command_takes_repeated_groups_and_prints_json():
@@ -123,7 +133,7 @@ def test_the_command_help_teaches_the_fields():
     result = CliRunner().invoke(app, ["pension-adjustment", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     for word in ("--monthly-pension", "--contribution-years", "--retirement-date", "--group", "31 December",
-                 "military_transfer_cadre", "rulesets coverage"):
+                 "military_transfer_cadre", "rulesets coverage", "--format"):
         assert word in result.stdout
 
 
@@ -135,3 +145,8 @@ def test_coverage_lists_the_yearly_schemes_and_the_years_without_one(shipped):
     # a date asks for its own year's scheme: 2018 (before the data) and 2026 (no notice found) are missing
     assert section["years"] == [2019, 2020, 2021, 2022, 2023, 2024, 2025]
     assert section["missing_years"] == [2018, 2026]
+    detail = {d["year"]: (d["confidence"], d["unsourced"]) for d in section["detail"]}
+    # 2025: only the fixed amount was published; 2019–2020, 2022–2023: no page says how a part year counts
+    assert detail[2025] == ("confirmed", ["age", "percent", "years"])
+    assert detail[2024] == ("confirmed", [])
+    assert detail[2022] == ("unconfirmed", ["part years"])

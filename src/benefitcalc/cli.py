@@ -557,17 +557,21 @@ def pension_adjustment(
         "the year before).")],
     retirement_date: Annotated[str, typer.Option(
         "--retirement-date", metavar="YYYY-MM-DD", help="The day the retiree retired and began to draw the "
-        "pension: only those retired by 31 December of the year before are in the year's adjustment.")],
+        "pension: those retired by 31 December of the year before are in the year's adjustment (some years reach "
+        "to 30 June: Jiangsu 2019, Guangdong 2020's enterprise retirees).")],
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", metavar="YYYY-MM-DD", help="Any day of the adjustment year: its scheme applies; default today.")]
+        "--as-of", metavar="YYYY-MM-DD", help="Any day of the adjustment year: its scheme applies; default today "
+        "(a year whose notice is not sourced yet answers exit 4 naming it).")]
     = None,
     category: Annotated[str, typer.Option(
-        "--category", metavar="enterprise|institution", help="企业 or 机关事业单位 retiree (one scheme for both "
-        "in every year shipped so far).")] = "enterprise",
+        "--category", metavar="enterprise|institution", help="企业 or 机关事业单位 retiree: one scheme for both in "
+        "most years; a year whose notice splits them has a scheme for each (Guangdong 2020, Jiangxi 2019).")] = \
+        "enterprise",
     group: Annotated[list[str] | None, typer.Option(
         "--group", metavar="NAME", help="A group the year's scheme tilts to (Hubei: hardship_area, "
-        "revolution_supply, …; only the highest applies), or military_transfer_cadre for the 企业退休军转干部 "
-        "guarantee. Repeat for each; a name the scheme does not define is refused with the names it does.")] = None,
+        "revolution_supply, …; only the highest applies), or military_transfer_cadre for the national 企业退休军转干部 "
+        "guarantee (raised to the local average where it is sourced). Repeat for each; a name the scheme does not "
+        "define is refused with the names it does.")] = None,
     district: DistrictOpt = None, case_id: IdOpt = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
     strict: StrictOpt = False,

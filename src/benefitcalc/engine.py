@@ -34,6 +34,7 @@ from .notices import Notice
 from .rules.files import RulesetFile
 from .rules.io import plain_decimal
 from .rules.resolve import Resolved, used_sha256
+from .rules.sections import is_area
 from .rules.tree import RulesetTree
 from .version import version
 
@@ -54,6 +55,7 @@ class Engine:
         self._args = (rulesets_dir, seal)
         self.tree = RulesetTree(rulesets_dir, seal=seal)
         self._regions: dict[str, str] = {}
+        self._districts: dict[str, frozenset[str]] = {}
         self._chains: dict[str, list[RulesetFile]] = {}
         self._refs: dict[str, tuple[FileRef, ...]] = {}
         self._resolved: OrderedDict[tuple[str, dt.date], Resolved] = OrderedDict()
@@ -102,6 +104,18 @@ class Engine:
             self._sources[qualified] = self.tree.file(region).sources[sid].record()
         return self._sources[qualified]
 
+    def check_district(self, slug: str, district: str) -> None:
+        """A district must be one the region's rulesets know at some date (which one applies
+        on the case's date is the tier look-up's business, for the benefits that use one)."""
+        known = self._districts.get(slug)
+        if known is None:
+            known = self._districts[slug] = frozenset(
+                d for f in self.chain(slug) for s in f.subsections if is_area(s)
+                for b in f.blocks(s) for d in (*b.districts, *b.unsourced))
+        if district not in known:
+            raise InvalidInputError(f"district: {district} is not a district of {slug}; known: "
+                                    + ("、".join(sorted(known)) or "none"), field="district", value=district)
+
     # -- calculations ------------------------------------------------------------------------
 
     def calculate(self, case: Mapping[str, Any] | CaseBase) -> Result:
@@ -111,6 +125,8 @@ class Engine:
             case = benefits.parse_case(dict(case) if isinstance(case, Mapping) else case)
         benefit = benefits.get(case.benefit)
         slug = self.region(case.region)
+        if case.district is not None:
+            self.check_district(slug, case.district)
         resolved = self.resolve(slug, case.as_of)
         rules = Rules(resolved, benefit, frozenset(benefit.reads), at=lambda day: self.resolve(slug, day))
         outcome = benefit.calculate(case, rules)

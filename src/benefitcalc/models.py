@@ -138,8 +138,20 @@ CaseDay = Annotated[dt.date, BeforeValidator(_date), AfterValidator(_case_day)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Months = Annotated[int, BeforeValidator(whole_number), Field(ge=0, le=1200)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
-#: years, possibly with a part year (contribution years: 32.5)
-Years = Annotated[Decimal, BeforeValidator(_money), Field(le=80)]
+def _years(value: Any) -> Decimal:
+    try:
+        years = _money(value)
+    except ValueError as exc:
+        if "between" not in str(exc) and "at most" not in str(exc):
+            raise
+        years = Decimal(-1)
+    if not 0 <= years <= 80:
+        raise ValueError("must be between 0 and 80 years")
+    return years
+
+
+#: years, possibly with a part year (contribution years: 32.5), from 0 to 80
+Years = Annotated[Decimal, BeforeValidator(_years)]
 CaseId = Annotated[str | int | None, BeforeValidator(_ident)]
 
 

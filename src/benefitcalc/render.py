@@ -77,7 +77,8 @@ def show(data: dict[str, Any]) -> None:
         spans = ", ".join(f"{a} – {b or 'open'}" for a, b in u["covered"]) or "never"
         c.print(f"[red]uncovered[/] {escape(u['subsection'])} (covered: {escape(spans)})")
     for y in data["yearly"]:
-        c.print(escape(f"yearly {y['subsection']}: years {', '.join(map(str, y['years'])) or 'none'}"))
+        asked = "" if y["blocks"] else f" — [red]{y['year_asked']} missing[/] (the year this date asks for)"
+        c.print(escape(f"yearly {y['subsection']}: years {', '.join(map(str, y['years'])) or 'none'}") + asked)
         for s in y["blocks"]:
             c.print(_block_table(s))
     for w in data["warnings"]:
@@ -109,6 +110,16 @@ def check(report: Any) -> None:
         c.print(f"[red]{len(report.problems)} problems[/] in {len({p.file for p in report.problems})} files")
 
 
+def _year_text(d: dict[str, Any]) -> str:
+    """2024, 2021 (unconfirmed), 2025 (unsourced: years, percent)."""
+    notes = [d["series"]] if d["series"] else []
+    if d["confidence"] != "confirmed":
+        notes.append(d["confidence"])
+    if d["unsourced"]:
+        notes.append("unsourced: " + ", ".join(d["unsourced"]))
+    return f"{d['year']} ({'; '.join(notes)})" if notes else str(d["year"])
+
+
 def coverage(data: dict[str, Any]) -> None:
     c = _console()
     for r in data["regions"]:
@@ -118,7 +129,8 @@ def coverage(data: dict[str, Any]) -> None:
         for s in r["sections"]:
             if "years" in s:
                 missing = s.get("missing_years") or []
-                status = "years: " + (", ".join(map(str, s["years"])) or "none")
+                status = "years: " + (", ".join(_year_text(d) for d in s.get("detail", []))
+                                      or ", ".join(map(str, s["years"])) or "none")
                 if missing:
                     status += "; missing: " + ", ".join(map(str, missing))
                 t.add_row(escape(s["section"]), "", "", escape(status), "", "")
@@ -134,7 +146,8 @@ def coverage(data: dict[str, Any]) -> None:
     s = data["summary"]
     c.print(f"values {s['values']}: confirmed {s['confirmed']}, derived {s['derived']}, "
             f"unconfirmed {s['unconfirmed']} (confirmed share {s['confirmed_share']}); "
-            f"missing periods {s['missing_periods']}")
+            f"missing periods {s['missing_periods']}, missing years {s['missing_years']}, "
+            f"years with unsourced components {s['partial_years']}")
 
 
 def result(data: dict[str, Any], explain: bool, lang: str,

@@ -82,8 +82,10 @@ def test_check_coverage_and_show_handle_its_yearly_and_additive_sub_sections(toy
     data = coverage(toy_tree, "city", start=dt.date(2020, 1, 1), end=dt.date(2024, 12, 31))
     sections = {s["section"]: s for s in data["regions"][0]["sections"]}
     # a date in 2020–2024 needs the year before: 2019–2023, of which 2022–2023 are there
-    assert sections["average_wage"] == {"section": "average_wage", "years": [2022, 2023],
-                                        "missing_years": [2019, 2020, 2021]}
+    wage = sections["average_wage"]
+    assert (wage["years"], wage["missing_years"]) == ([2022, 2023], [2019, 2020, 2021])
+    assert [(d["year"], d["level"], d["unsourced"]) for d in wage["detail"]] == [(2022, "province", []),
+                                                                                 (2023, "province", [])]
     # the additive base is missing until every level that has blocks has one in force
     assert sections["toy_allowance.base"]["missing"] == [["2020-01-01", "2020-12-31"]]
     shown = show(toy_tree, "city", dt.date(2024, 6, 1))

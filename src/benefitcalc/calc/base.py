@@ -31,8 +31,11 @@ from ..rules.values import path_of, row_path, value_at
 MODES = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN, "half_even": ROUND_HALF_EVEN}
 
 
-def round_to(value: Decimal, unit: Decimal, mode: str) -> Decimal:
-    """Round to a multiple of ``unit`` (0.01, 0.1, 1, 5 …) in the named mode."""
+def round_to(value: Decimal, unit: Decimal, mode: str, after: Decimal | None = None) -> Decimal:
+    """Round to a multiple of ``unit`` (0.01, 0.1, 1, 5 …) in the named mode; with
+    ``after``, first half-up to that finer unit."""
+    if after is not None:
+        value = round_to(value, after, "half_up")
     steps = (value / unit).quantize(Decimal(1), rounding=MODES[mode])
     return steps * unit
 
@@ -257,7 +260,9 @@ class Rules:
         else:
             rounding, file = self.default_rounding()
             how = f"rounded to {fmt(rounding.unit)} {rounding.mode}: the document is silent, default of {file.name}"
-        result = round_to(value, rounding.unit, rounding.mode)
+        if rounding.after is not None:
+            how = f"rounded to {fmt(rounding.after)} half_up, then " + how.removeprefix("rounded ")
+        result = round_to(value, rounding.unit, rounding.mode, rounding.after)
         worked = formula if formula == fmt(value) else f"{formula} = {fmt(value)}"
         return self.computed(step, f"{worked} → {fmt(result)} ({how})", result)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_CEILING, Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -39,8 +39,8 @@ class PensionAdjustmentCase(CaseBase):
     benefit: Literal["pension_adjustment"]
     #: enterprise (企业) or institution (机关事业单位) retiree
     category: Literal["enterprise", "institution"] = "enterprise"
-    #: the basic pension of December of the year before, yuan per month
-    monthly_pension: Money
+    #: the basic pension of December of the year before, yuan per month (more than 0)
+    monthly_pension: Annotated[Money, Field(gt=0)]
     #: 累计缴费年限, 视同缴费年限 included; a part year as a decimal (32.5)
     contribution_years: Years
     birth_date: Date
@@ -82,7 +82,7 @@ def gap(found: InForce, component: str, why: str, rules: Rules) -> NoRulesetInFo
 def check_groups(case: PensionAdjustmentCase, found: InForce) -> None:
     """Every group the case names must be one the year's scheme defines."""
     block = found.block
-    known = [*block.groups, *([CADRE] if block.cadre_guarantee else [])]
+    known = [*block.groups, CADRE]
     unknown = [g for g in case.groups if g not in known]
     if unknown and "groups" not in block.unsourced:
         names = ", ".join(known) if known else "none"
@@ -123,7 +123,12 @@ def fixed_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Dec
     """定额调整: one amount, or the amount of the retiree's year of retirement."""
     if found.block.fixed is not None:
         return rules.read(found, "fixed", step="fixed")
-    return rules.row(found, "fixed_by_retirement_year", Decimal(case.retirement_date.year), step="fixed")
+    fixed = rules.row_or_none(found, "fixed_by_retirement_year", Decimal(case.retirement_date.year), step="fixed")
+    if fixed is None:
+        first = found.block.fixed_by_retirement_year.rows[0].lower
+        raise InvalidInputError(f"retirement_date: the {found.block.year} scheme's fixed amounts start with "
+                                f"retirement in {fmt(first)}", field="retirement_date")
+    return fixed
 
 
 def years_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Decimal | None:
@@ -132,8 +137,11 @@ def years_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Dec
         return None
     block = found.block
     given = case.contribution_years
-    counted = given.to_integral_value(rounding=ROUND_CEILING) if block.part_year == "full_year" else given
-    how = "a part year counts as a full year" if block.part_year == "full_year" else "as given"
+    counted = given.to_integral_value(rounding=ROUND_CEILING)
+    if counted != given and block.part_year == "unstated":
+        raise gap(found, "years", f"how a part year counts is not in the pages read; {fmt(given)} years given",
+                  rules)
+    how = "a part year counts as a full year" if counted != given else "whole years"
     if block.years_counted is not None:
         how += f"; {block.years_counted.en}"
     rules.computed("years_counted", f"{fmt(given)} → {fmt(counted)} ({how})", counted)

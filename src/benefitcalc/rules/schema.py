@@ -159,10 +159,19 @@ def _unit(value: Any) -> Any:
 
 
 class Rounding(Model):
-    """How an amount is rounded: to a multiple of ``unit`` ("0.01", "0.1", "1") in ``mode``."""
+    """How an amount is rounded: to a multiple of ``unit`` ("0.01", "0.1", "1") in ``mode``;
+    with ``after``, the amount is first taken half-up to that unit (见分进角: the amount in
+    fen, then any fen up to the next jiao — unit "0.1", mode "up", after "0.01")."""
 
     unit: Annotated[Decimal, BeforeValidator(_unit)]
     mode: Literal["half_up", "up", "down", "half_even"]
+    after: Annotated[Decimal, BeforeValidator(_unit)] | None = None
+
+    @model_validator(mode="after")
+    def _finer(self) -> Rounding:
+        if self.after is not None and self.after >= self.unit:
+            raise ValueError(f"after {self.after} must be finer than unit {self.unit}")
+        return self
 
 
 def _components(value: Any) -> Any:
@@ -254,6 +263,10 @@ class Block(Model):
     READS: ClassVar[tuple[str, ...]] = ()
     #: The components a block's ``round`` may name.
     ROUNDED: ClassVar[tuple[str, ...]] = ("amount",)
+
+    def declared_gaps(self) -> list[str]:
+        """What the block's document has but no source gives (a case needing it is a gap)."""
+        return []
 
     @model_validator(mode="after")
     def _block_checks(self) -> Block:

@@ -79,7 +79,7 @@ def iter_values(block: Block) -> Iterator[ValueRecord]:
 
 def _walk(node: Any, path: str, block: Block) -> Iterator[ValueRecord]:
     kind = type(node)
-    if kind is Param or kind is BracketRow:
+    if kind is Param or kind is BracketRow or isinstance(node, Param):
         yield record(path, node.value, node, block)
     elif kind is DistrictTier:
         yield record(path, node.tier, node, block)

@@ -10,12 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import InvalidInputError
-from ..notices import CONFIDENCE
+from ..notices import CONFIDENCE, worst
 from ..rules.files import DAY, RulesetFile
-from ..rules.resolve import DATA_START, Period, Resolved, kind_of, periods
+from ..rules.resolve import DATA_START, InForce, Period, Resolved, kind_of, periods
 from ..rules.schema import FIRST_DAY, LAST_DAY
 from ..rules.sections import area_schemes, is_area, require
 from ..rules.tree import RulesetTree
+from ..rules.values import iter_values
 
 #: The first day ``coverage`` reports unless told otherwise (the rulesets' data starts in 2018).
 COVERAGE_START = DATA_START
@@ -35,7 +36,7 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
     regions = []
     counted: set[str] = set()
     summary: dict[str, Any] = {"values": 0, **dict.fromkeys(CONFIDENCE, 0), "missing_periods": 0,
-                               "missing_years": 0}
+                               "missing_years": 0, "partial_years": 0}
     for slug in slugs:
         chain = tree.chain(slug)
         sections: list[dict[str, Any]] = []
@@ -51,7 +52,9 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
                 lag = require(sub).lag
                 lacking = [y for y in range(start.year - lag, end.year - lag + 1) if y not in years]
                 summary["missing_years"] += len(lacking)
-                sections.append({"section": sub, "years": years, "missing_years": lacking})
+                detail = [_year_detail(x) for x in Resolved(chain, end).yearly().get(sub, [])]
+                summary["partial_years"] += sum(1 for d in detail if d["unsourced"])
+                sections.append({"section": sub, "years": years, "missing_years": lacking, "detail": detail})
                 continue
             ps = sweep(sub)
             if is_area(sub):
@@ -69,6 +72,15 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
     summary["confirmed_share"] = (f"{Decimal(summary['confirmed']) / summary['values']:.3f}"
                                   if summary["values"] else "0")
     return {"from": start.isoformat(), "to": end.isoformat(), "regions": regions, "summary": summary}
+
+
+def _year_detail(x: InForce) -> dict[str, Any]:
+    """One year's block: its level, the least certain of its values, and the components it
+    declares but no source gives (``unsourced``: a case that needs one is a gap)."""
+    block = x.block
+    levels = [block.confidence, *(v.confidence for v in iter_values(block))]
+    return {"year": block.year, "series": block.series, "region": x.region, "level": x.level,
+            "confidence": worst(*levels), "unsourced": block.declared_gaps()}
 
 
 class _Sweeps:

@@ -16,7 +16,8 @@ from ..rules.check import write_manifest as write_checked_manifest
 from ..rules.files import RulesetFile
 from ..rules.io import plain_decimal
 from ..rules.resolve import InForce, Resolved, covered_ranges, used_sha256
-from ..rules.schema import Brackets, Param, Rounding
+from ..rules.schema import Brackets, Param
+from ..rules.sections import require
 from ..rules.tree import RulesetTree
 from ..rules.values import iter_values
 
@@ -51,12 +52,10 @@ def json_value(value: Any) -> Any:
         return plain_decimal(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Rounding):
-        return {"unit": plain_decimal(value.unit), "mode": value.mode}
     if isinstance(value, Param):
         return json_value(value.value)
-    if isinstance(value, BaseModel):
-        return {name: json_value(getattr(value, name)) for name in type(value).model_fields
+    if isinstance(value, BaseModel):  # fields as the file names them ("from", not from_)
+        return {info.alias or name: json_value(getattr(value, name)) for name, info in type(value).model_fields.items()
                 if getattr(value, name) not in (None, "")}
     if isinstance(value, dict):
         return {k: json_value(v) for k, v in value.items()}
@@ -90,12 +89,14 @@ def _settings(block: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in type(block).model_fields:
         value = getattr(block, name)
-        if name in _NOT_SETTINGS or value is None or value == () or isinstance(value, Param):
+        if name in _NOT_SETTINGS or value in (None, (), "", {}) or isinstance(value, Param):
             continue
         if isinstance(value, Brackets):
             out[name] = {"unit": value.unit, "mode": value.mode}
-        elif isinstance(value, dict) and value and not all(isinstance(v, Rounding) for v in value.values()):
-            continue  # a table of parameters (listed under values)
+        elif isinstance(value, dict) and value and all(isinstance(v, Param) for v in value.values()):
+            labels = {k: json_value(v.label) for k, v in value.items() if hasattr(v, "label")}
+            if labels:  # a table of named parameters: their names here, their numbers under values
+                out[name] = labels
         elif isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
             out[name] = [json_value(item) for item in value]  # items: their numbers are also under values
         else:
@@ -142,10 +143,12 @@ def show(tree: RulesetTree, name: str, as_of: dt.date) -> dict[str, Any]:
     r = Resolved(tree.chain(slug), as_of)
     in_force = r.in_force_all()
     described = [describe(r, x) for x in in_force]
-    yearly = []
+    yearly: list[dict[str, Any]] = []
     for sub, blocks in r.yearly().items():
-        near = [describe(r, x) for x in blocks if as_of.year - 1 <= x.block.year <= as_of.year]
-        yearly.append({"subsection": sub, "years": sorted({x.block.year for x in blocks}), "blocks": near})
+        asked = as_of.year - require(sub).lag  # the year before (上年度) or the date's own year
+        near = [describe(r, x) for x in blocks if x.block.year == asked]
+        yearly.append({"subsection": sub, "years": sorted({x.block.year for x in blocks}), "year_asked": asked,
+                       "blocks": near})
     defaults = next(([f] for f in r.chain if f.defaults is not None), [])
     sources = cited_sources(tree, {q for d in described for q in d["sources"]}
                             | {q for y in yearly for d in y["blocks"] for q in d["sources"]})

@@ -24,13 +24,14 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from ..schema import Bool, Brackets, Date, Model, Num, Param, Roundings, Share, Str, Text, Value, YearlyBlock
+from ..schema import Brackets, Date, Model, Num, Param, Roundings, Share, Str, Text, Value, YearlyBlock
 from . import Group, Subsection
 
 #: The components of an increase, in the order a result shows them.
 COMPONENTS = ("fixed", "years", "percent", "age", "groups")
 Component = Literal["years", "percent", "age", "groups"]
-#: the name a case uses for the 企业退休军转干部 guarantee (a scheme with ``cadre_guarantee``)
+#: the name a case uses for the 企业退休军转干部 guarantee, which every year's national notice
+#: keeps ("继续确保企业退休军转干部基本养老金不低于当地企业退休人员平均水平")
 CADRE = "military_transfer_cadre"
 GroupName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
@@ -66,8 +67,10 @@ class Scheme(YearlyBlock):
     #: 0 for a flat rate); ``years_floor`` is the least this part gives
     years: Brackets | None = None
     years_floor: Value | None = None
-    #: how a part year counts: ``full_year`` (尾数不足一年的按一年计算) or ``as_given``
-    part_year: Literal["full_year", "as_given"] = "full_year"
+    #: how a part year counts: ``full_year`` where the notice says "尾数不足一年的按一年计算"
+    #: (or 不满一年的按一年计算); ``unstated`` where no page read says, so a case with a part
+    #: year is a gap (whole years need no rule)
+    part_year: Literal["full_year", "unstated"]
     #: what counts as a contribution year where the notice says (视同缴费年限, 折算 …)
     years_counted: Text | None = None
     #: 挂钩调整, own pension: a share of the pension of December of the year before
@@ -77,12 +80,14 @@ class Scheme(YearlyBlock):
     age: Brackets | None = None
     #: 适当倾斜, groups: name → amount; a case in several gets only the highest
     groups: dict[GroupName, Tilt] = {}
-    #: the notice raises a 企业退休军转干部's adjusted pension to the local average
-    cadre_guarantee: Bool = False
     unsourced: dict[Component, Gap] = {}
     round: Roundings | None = None
 
     ROUNDED: ClassVar[tuple[str, ...]] = ("years", "percent")
+
+    def declared_gaps(self) -> list[str]:
+        gaps: list[str] = sorted(self.unsourced)
+        return [*gaps, "part years"] if self.part_year == "unstated" and "years" not in gaps else gaps
 
     @model_validator(mode="after")
     def _components(self) -> Scheme:
@@ -108,7 +113,7 @@ class Scheme(YearlyBlock):
         if self.retired_by is not None and self.retired_by.year not in (self.year - 1, self.year):
             raise ValueError(f"retired_by {self.retired_by} is not in {self.year - 1} or {self.year}")
         if CADRE in self.groups:
-            raise ValueError(f"{CADRE} is the guarantee (cadre_guarantee), not a tilt")
+            raise ValueError(f"{CADRE} is the national guarantee, not a tilt")
         return self
 
 
