@@ -593,6 +593,50 @@ def pension_adjustment(
             output(as_json, fmt), explain, lang, strict)
 
 
+@app.command("resident-pension")
+def resident_pension(
+    region: RegionOpt,
+    birth_date: Annotated[str, typer.Option("--birth-date", metavar="YYYY-MM-DD", help="Date of birth.")],
+    contribution_years: Annotated[str, typer.Option(
+        "--contribution-years", metavar="YEARS", help="Years of contributions to the resident scheme (paid by the "
+        "year); beyond 15 some regions add 长缴多得.")],
+    account_balance: Annotated[str, typer.Option(
+        "--account-balance", metavar="YUAN", help="The personal-account balance (个人账户储存额) when the pension "
+        "starts: contributions, subsidies and interest.")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="The month to compute (the levels in force then); default today.")]
+    = None,
+    pension_start_date: Annotated[str | None, typer.Option(
+        "--pension-start-date", metavar="YYYY-MM-DD", help="When the pension started, if not at the pension age "
+        "(the account divisor is the one for the age then).")] = None,
+    scheme_start_age: Annotated[str | None, typer.Option(
+        "--scheme-start-age", metavar="AGE", help="The person's age when the resident scheme (新农保/城居保) began "
+        "locally: at 60 or over, no contributions are needed; within 15 years of 60, every year since "
+        "(国发〔2014〕8号 第七条). Without it, 15 years are needed.")] = None,
+    other_state_pension: Annotated[bool, typer.Option(
+        "--other-state-pension", help="Already draws another state basic pension (then not eligible).")] = False,
+    district: DistrictOpt = None, case_id: IdOpt = None,
+    explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
+    strict: StrictOpt = False,
+) -> None:
+    """城乡居民基本养老保险待遇: the monthly resident basic pension, basic plus account part.
+
+    The basic pension adds up the levels in force — the national minimum, the province's
+    minimum or top-up, the city's top-up — each a step with its notice, then 长缴多得 and
+    age additions where the region pays them; a level with no sourced figure is named (a
+    warning, or exit 4 where the level has figures but none in force). The account pension
+    is the balance ÷ the divisor for the age the pension starts (139 at 60).
+
+    Example: benefitcalc resident-pension --region xiangyang --as-of 2024-07-01 --birth-date 1962-03-01
+    --contribution-years 18 --account-balance 15600 --explain
+    """
+    compute(_case({"benefit": "resident_pension", "id": case_id, "region": region, "district": district,
+                   "as_of": as_of_text(as_of), "birth_date": birth_date, "contribution_years": contribution_years,
+                   "account_balance": account_balance, "pension_start_date": pension_start_date,
+                   "scheme_start_age": scheme_start_age, "other_state_pension": other_state_pension or None}),
+            output(as_json, fmt), explain, lang, strict)
+
+
 @app.command("retirement-age")
 def retirement_age(
     birth_date: Annotated[str, typer.Option("--birth-date", metavar="YYYY-MM-DD", help="Date of birth.")],

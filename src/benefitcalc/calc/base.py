@@ -238,7 +238,14 @@ class Rules:
         down, a step each, and the running total (README, "Additive layering")."""
         self._allow(sub)
         total = Decimal(0)
-        for found in self.resolved.layers(sub):
+        found_all = self.resolved.layers(sub)
+        unsourced = [f for f in self.resolved.chain if not f.blocks(sub)]
+        for f in reversed(unsourced):  # a level nobody sourced adds nothing, and the result says so
+            self.warn(Notice("level_not_sourced",
+                             f"{f.meta.name.zh}（{f.region}）这一级的 {sub} 无来源，未计入",
+                             f"{sub} at the {f.meta.level} level ({f.region}) is not sourced: nothing is counted "
+                             "for it"))
+        for found in found_all:
             self._use(found)
             block = found.block
             if block.add is not None:
@@ -338,3 +345,8 @@ def months_between(start: dt.date, end: dt.date) -> int:
     """Whole months from ``start`` until ``end`` (0 if ``end`` is not after ``start``)."""
     months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
     return max(months, 0)
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Whole years of age on ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

@@ -24,7 +24,7 @@ from ..models import CaseBase, Date, Money, Years
 from ..notices import Notice
 from ..rules.resolve import InForce
 from ..rules.sections.pension_adjustment import CADRE, GroupName
-from .base import Amount, Benefit, Outcome, Rules
+from .base import Amount, Benefit, Outcome, Rules, age_on
 from .retirement_age import check_birth
 
 SCHEME = "pension_adjustment.scheme"
@@ -63,11 +63,6 @@ class PensionAdjustmentCase(CaseBase):
 def last_day_before(year: int) -> dt.date:
     """31 December of the year before the scheme's: eligibility and age are measured then."""
     return dt.date(year - 1, 12, 31)
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    """Whole years of age on ``day``."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def gap(found: InForce, component: str, why: str, rules: Rules) -> NoRulesetInForceError:

@@ -1,0 +1,189 @@
+"""城乡居民基本养老保险待遇 (the urban-rural resident basic pension, 国发〔2014〕8号): the monthly
+pension on ``as_of`` = the basic pension + the personal-account pension.
+
+- Basic pension (基础养老金, 第六条): every level's part in force, national first (the national
+  minimum, the province's minimum or top-up, the city's top-up), each its own step; then
+  长缴多得 (an amount per contribution year beyond 15) and age additions where the region pays
+  them.
+- Account pension (个人账户养老金): the account balance when the pension starts ÷ the divisor
+  for the age it starts (139 at 60), rounded as the ruleset says.
+- Eligibility (第七条): the pension age, no other state basic pension, and 15 years of
+  contributions — none for those who had reached the pension age when the scheme began
+  locally, and every year since for those who were within 15 years of it
+  (``scheme_start_age``: the person's age when the local scheme began).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from ..errors import InvalidInputError
+from ..explain import fmt
+from ..models import CaseBase, Date, Flag, Money, whole_number
+from ..notices import Notice
+from .base import Amount, Benefit, Outcome, Rules, age_on
+from .retirement_age import check_birth
+
+ELIGIBILITY = "resident_pension.eligibility"
+BASIC = "resident_pension.basic"
+LONG = "resident_pension.long_contribution"
+AGE = "resident_pension.age_addition"
+ACCOUNT = "resident_pension.account"
+ZERO = Decimal(0)
+AMOUNTS = ("basic_pension", "account_pension", "monthly_pension")
+
+WholeYears = Annotated[int, BeforeValidator(whole_number), Field(ge=0, le=80)]
+
+
+class ResidentPensionCase(CaseBase):
+    """城乡居民基本养老保险待遇: the pension for the month of ``as_of``."""
+
+    benefit: Literal["resident_pension"]
+    birth_date: Date
+    #: years of contributions (the scheme is paid by the year)
+    contribution_years: WholeYears
+    #: the personal-account balance when the pension starts (个人账户储存额)
+    account_balance: Money
+    #: the day the pension starts, if not at the pension age (the account divisor is the
+    #: one for the age then)
+    pension_start_date: Date | None = None
+    #: the person's age when the resident scheme (新农保 / 城居保) began where they live: it
+    #: decides how many years of contributions are needed (国发〔2014〕8号 第七条)
+    scheme_start_age: Annotated[int, BeforeValidator(whole_number), Field(ge=0, le=120)] | None = None
+    #: already drawing another state basic pension (then no resident pension)
+    other_state_pension: Flag = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ResidentPensionCase:
+        check_birth(self.birth_date, self.as_of)
+        if self.pension_start_date is not None:
+            if self.pension_start_date <= self.birth_date:
+                raise ValueError("pension_start_date: must be after birth_date")
+            if self.pension_start_date > self.as_of:
+                raise ValueError(f"pension_start_date: must not be after as_of ({self.as_of})")
+        return self
+
+
+def years_required(case: ResidentPensionCase, rules: Rules, pension_age: int) -> int:
+    """第七条: 15 years; none for someone already at the pension age when the scheme began;
+    every year from then to the pension age for someone who was within 15 years of it."""
+    least = int(rules.value(ELIGIBILITY, "min_years", step="min_years"))
+    start = case.scheme_start_age
+    if start is None:
+        return least
+    if start >= pension_age:
+        return int(rules.computed("years_required", f"{start} ≥ {pension_age} when the scheme began: no contributions "
+                                  "needed (国发〔2014〕8号 第七条)", 0))
+    if pension_age - start < least:
+        return int(rules.computed("years_required", f"{pension_age} − {start}: within {least} years of the pension "
+                                  "age when the scheme began, every year since (第七条)", pension_age - start))
+    return least
+
+
+def eligibility(case: ResidentPensionCase, rules: Rules, age: int, pension_age: int) -> list[Notice]:
+    """第七条: the pension age, the years required, no other state basic pension."""
+    required = years_required(case, rules, pension_age)
+    reasons = []
+    if age < pension_age:
+        reasons.append(Notice("under_pension_age", f"{case.as_of} 时 {age} 周岁，未满 {pension_age} 周岁",
+                              f"{age} on {case.as_of}, under the pension age {pension_age}"))
+    if case.contribution_years < required:
+        reasons.append(Notice("insufficient_contributions",
+                              f"缴费 {case.contribution_years} 年，不足 {required} 年",
+                              f"{case.contribution_years} years of contributions, fewer than the {required} required"))
+    if case.other_state_pension:
+        reasons.append(Notice("other_state_pension", "已领取其他国家规定的基本养老保障待遇",
+                              "already draws another state basic pension"))
+    formula = f"age {age} ≥ {pension_age}; {case.contribution_years} years ≥ {required}; " \
+              f"other state pension = {fmt(case.other_state_pension)}"
+    rules.computed("eligible", formula, "yes" if not reasons else "no")
+    return reasons
+
+
+def basic_pension(case: ResidentPensionCase, rules: Rules, age: int) -> Decimal:
+    """The levels' basic pension, then 长缴多得 and age additions where the region pays them."""
+    total = rules.layers(BASIC, "basic_level", "basic_levels")
+    long = rules.find(LONG)
+    if long is not None:
+        beyond = int(rules.read(long, "beyond_years", step="long_beyond_years"))
+        per_year = rules.read(long, "per_year", step="long_per_year")
+        extra = max(case.contribution_years - beyond, 0)
+        part = rules.computed("long_contribution", f"max({case.contribution_years} − {beyond}, 0) × {fmt(per_year)}",
+                              extra * per_year)
+        total = rules.computed("basic_pension", f"{fmt(total)} + {fmt(part)}", total + part)
+    added = rules.find(AGE)
+    if added is not None:
+        band = rules.row_or_none(added, "by_age", Decimal(age), step="age_addition")
+        if band is None:
+            rules.computed("age_addition", f"{age} < {fmt(added.block.by_age.rows[0].lower)}: no age addition", ZERO)
+        else:
+            total = rules.computed("basic_pension", f"{fmt(total)} + {fmt(band)}", total + band)
+    return total
+
+
+def account_pension(case: ResidentPensionCase, rules: Rules, pension_age: int) -> Decimal:
+    """The account balance ÷ the divisor for the age the pension starts."""
+    found = rules.block(ACCOUNT)
+    if case.pension_start_date is not None:
+        start_age = age_on(case.birth_date, case.pension_start_date)
+        if start_age < pension_age:
+            raise InvalidInputError(f"pension_start_date: {case.pension_start_date} is before the pension age "
+                                    f"{pension_age}", field="pension_start_date")
+        rules.computed("start_age", f"born {case.birth_date}, started {case.pension_start_date}: {start_age}",
+                       start_age)
+    else:
+        start_age = rules.computed("start_age", f"the pension age {pension_age} (no pension_start_date given)",
+                                   pension_age)
+    divisor = rules.row(found, "divisor", Decimal(start_age), step="account_divisor")
+    balance = case.account_balance
+    return rules.rounded(found, balance / divisor, "account_pension", f"{fmt(balance)} ÷ {fmt(divisor)}",
+                         component="account")
+
+
+def calculate(case: ResidentPensionCase, rules: Rules) -> Outcome:
+    age = age_on(case.birth_date, case.as_of)
+    rules.computed("age", f"born {case.birth_date}: {age} on {case.as_of}", age)
+    pension_age = int(rules.value(ELIGIBILITY, "pension_age", step="pension_age"))
+    reasons = eligibility(case, rules, age, pension_age)
+    if reasons:
+        return Outcome(False, tuple(reasons), dict.fromkeys(AMOUNTS, ZERO))
+    basic = basic_pension(case, rules, age)
+    account = account_pension(case, rules, pension_age)
+    monthly = rules.computed("monthly_pension", f"{fmt(basic)} + {fmt(account)}", basic + account)
+    return Outcome(True, (), dict(zip(AMOUNTS, (basic, account, monthly), strict=True)))
+
+
+LABELS: dict[str, tuple[str, str]] = {
+    "age": ("年龄", "age"),
+    "pension_age": ("领取年龄", "pension age"),
+    "min_years": ("最低缴费年限", "least contribution years"),
+    "years_required": ("本人应缴费年限", "years this person needs"),
+    "eligible": ("是否符合领取条件", "eligible"),
+    "basic_level": ("基础养老金（本级）", "basic pension at this level"),
+    "basic_levels": ("基础养老金（逐级累计）", "basic pension, levels so far"),
+    "long_beyond_years": ("长缴多得起算年限", "years after which 长缴多得 counts"),
+    "long_per_year": ("长缴多得每年加发", "长缴多得 per extra year"),
+    "long_contribution": ("长缴多得加发", "长缴多得 addition"),
+    "age_addition": ("高龄加发", "age addition"),
+    "basic_pension": ("基础养老金", "basic pension"),
+    "start_age": ("开始领取时年龄", "age when the pension starts"),
+    "account_divisor": ("个人账户养老金计发月数", "account divisor (months)"),
+    "account_pension": ("个人账户养老金", "account pension"),
+    "monthly_pension": ("月养老金", "monthly pension"),
+}
+
+BENEFIT = Benefit(
+    id="resident_pension",
+    name=("城乡居民基本养老保险待遇", "resident basic pension"),
+    case_model=ResidentPensionCase,
+    amounts=tuple(Amount(name, *LABELS[name]) for name in AMOUNTS),
+    reads=(ELIGIBILITY, BASIC, LONG, AGE, ACCOUNT),
+    methods={},
+    labels=LABELS,
+    calculate=calculate,
+)
+
+__all__ = ["BENEFIT", "ResidentPensionCase", "calculate"]

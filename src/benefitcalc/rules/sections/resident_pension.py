@@ -1,0 +1,82 @@
+"""Ruleset models of 城乡居民基本养老保险待遇 (the urban-rural resident basic pension, 国发〔2014〕8号).
+
+- ``resident_pension.eligibility``: the pension age and the least contribution years (第七条).
+- ``resident_pension.basic``: the basic pension, *additive* across levels (README, "Additive
+  layering"): the national minimum (``add``), a province's published minimum that includes it
+  (``at_least``) or its top-up (``add``), a city's top-up.
+- ``resident_pension.long_contribution``: 长缴多得, an amount per contribution year beyond a
+  number of years, where a region pays one.
+- ``resident_pension.age_addition``: amounts by age (高龄), where a region pays them.
+- ``resident_pension.account``: the personal-account divisor by the age the pension starts
+  (139 at 60), and the account pension's rounding.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import model_validator
+
+from ..schema import Brackets, DatedBlock, LayerBlock, Roundings, Value, Whole
+from . import Group, Subsection
+
+
+class Eligibility(DatedBlock):
+    """第七条: the pension age, and the least years of contributions (fewer for those the
+    scheme found within that many years of the pension age)."""
+
+    pension_age: Whole
+    min_years: Whole
+
+
+class Basic(LayerBlock):
+    """A level's part of the basic pension (基础养老金), yuan per person per month."""
+
+
+def _lookup_by_age(brackets: Brackets, name: str) -> None:
+    if brackets.mode != "lookup" or brackets.unit != "age":
+        raise ValueError(f"{name} must be lookup brackets by age")
+
+
+class LongContribution(DatedBlock):
+    """长缴多得: ``per_year`` yuan a month for each whole contribution year beyond ``beyond_years``."""
+
+    beyond_years: Whole
+    per_year: Value
+
+
+class AgeAddition(DatedBlock):
+    """高龄: an amount a month by age on the date (lookup brackets by age; rows may start at
+    the first band's age: younger people get none)."""
+
+    by_age: Brackets
+
+    @model_validator(mode="after")
+    def _brackets(self) -> AgeAddition:
+        _lookup_by_age(self.by_age, "by_age")
+        return self
+
+
+class Account(DatedBlock):
+    """个人账户养老金 = the account balance ÷ the divisor for the age the pension starts."""
+
+    divisor: Brackets
+    round: Roundings | None = None
+
+    ROUNDED: ClassVar[tuple[str, ...]] = ("account",)
+
+    @model_validator(mode="after")
+    def _brackets(self) -> Account:
+        _lookup_by_age(self.divisor, "divisor")
+        if any(row.value <= 0 for row in self.divisor.rows):
+            raise ValueError("divisor: every row must be above 0")
+        return self
+
+
+GROUP = Group("resident_pension", [
+    Subsection("resident_pension.eligibility", Eligibility),
+    Subsection("resident_pension.basic", Basic, kind="additive"),
+    Subsection("resident_pension.long_contribution", LongContribution),
+    Subsection("resident_pension.age_addition", AgeAddition),
+    Subsection("resident_pension.account", Account),
+])
