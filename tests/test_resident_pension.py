@@ -67,8 +67,7 @@ add = 30
 [[resident_pension.long_contribution]]
 since = 2014-07-01
 source = "law"
-beyond_years = 15
-per_year = 3
+per_year = { unit = "years", mode = "marginal", rows = [{ from = 0, to = 15, value = 0 }, { from = 15, value = 3 }] }
 
 [[resident_pension.age_addition]]
 since = 2014-07-01
@@ -92,6 +91,13 @@ def test_a_level_without_figures_is_named_in_a_warning(make_tree):
     assert result["amounts"]["basic_pension"] == "120.00"
     assert [w["code"] for w in result["warnings"]] == ["level_not_sourced"]
     assert "city" in result["warnings"][0]["message"]["en"]
+
+
+def test_a_level_declared_unsourced_is_a_gap_naming_it(make_tree):
+    city = '[[resident_pension.basic]]\nsince = 2014-07-01\nsource = "law"\nunsourced = "the city top-up"\n'
+    with pytest.raises(NoRulesetInForceError) as err:
+        calc(tree_of(make_tree, province=PROVINCE, city=city))
+    assert err.value.details["level"] == "city" and "the city top-up" in err.value.message
 
 
 def test_a_level_with_figures_but_none_in_force_is_a_gap(make_tree):

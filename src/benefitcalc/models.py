@@ -150,6 +150,21 @@ def _years(value: Any) -> Decimal:
     return years
 
 
+def _percent(value: Any) -> Decimal:
+    """A signed percent (an index that may fall): -100 to 1000, at most 6 decimal places."""
+    if isinstance(value, str) and value.strip().startswith("-"):
+        return -_percent(value.strip()[1:])
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value < 0:
+        return -_percent(-value)
+    number = _money(value)
+    if number > 1000:
+        raise ValueError("must be between -100 and 1000 (percent)")
+    return number
+
+
+#: a percent that may be negative (a price index's rise: 3.2 means 3.2 %)
+Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=-100)]
+
 #: years, possibly with a part year (contribution years: 32.5), from 0 to 80
 Years = Annotated[Decimal, BeforeValidator(_years)]
 CaseId = Annotated[str | int | None, BeforeValidator(_ident)]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any, NamedTuple
 
-from ..errors import InvalidRulesetError, Problem, ProgrammingError
+from ..errors import InvalidRulesetError, NoRulesetInForceError, Problem, ProgrammingError
 from ..explain import Step, fmt
 from ..models import AmountValue, CaseBase, Extra
 from ..notices import Notice, worst
@@ -148,6 +148,15 @@ class Rules:
 
     def _use(self, found: InForce) -> InForce:
         self.trace.used[found.key] = found
+        note = found.block.unsourced_note()
+        if note and not require(found.subsection).additive:
+            ref = found.ref()
+            raise NoRulesetInForceError(
+                f"no ruleset in force for {self.region}: {found.subsection} on {self.as_of} is not sourced at the "
+                f"{found.level} level ({found.region}): {note}",
+                {"region": self.region, "subsection": found.subsection, "level": found.level,
+                 "level_region": found.region, "date": self.as_of.isoformat(),
+                 "since": ref.since.isoformat() if ref.since else None})
         return found
 
     def block(self, sub: str) -> InForce:
@@ -193,6 +202,14 @@ class Rules:
         except KeyError:
             raise InvalidRulesetError([_problem(found, path_of(parts), "has no such value")]) from None
         self._record(step, found, path_of(parts), value, prov)
+        return value
+
+    def setting(self, found: InForce, field: str, step: str) -> Any:
+        """A block's non-numeric setting (a list of groups, a method's index), recorded as a
+        step with the block's source."""
+        value = getattr(found.block, field)
+        shown = ", ".join(map(str, value)) if isinstance(value, tuple) else value
+        self._record(step, found, field, shown, None)
         return value
 
     def row(self, sub: str | InForce, field: str, x: Decimal, step: str) -> Decimal:

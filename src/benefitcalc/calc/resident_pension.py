@@ -108,11 +108,8 @@ def basic_pension(case: ResidentPensionCase, rules: Rules, age: int) -> Decimal:
     total = rules.layers(BASIC, "basic_level", "basic_levels")
     long = rules.find(LONG)
     if long is not None:
-        beyond = int(rules.read(long, "beyond_years", step="long_beyond_years"))
-        per_year = rules.read(long, "per_year", step="long_per_year")
-        extra = max(case.contribution_years - beyond, 0)
-        part = rules.computed("long_contribution", f"max({case.contribution_years} − {beyond}, 0) × {fmt(per_year)}",
-                              extra * per_year)
+        years = Decimal(case.contribution_years)
+        part = rules.marginal(long, "per_year", years, step="long_per_year", total_step="long_contribution")
         total = rules.computed("basic_pension", f"{fmt(total)} + {fmt(part)}", total + part)
     added = rules.find(AGE)
     if added is not None:
@@ -164,8 +161,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "eligible": ("是否符合领取条件", "eligible"),
     "basic_level": ("基础养老金（本级）", "basic pension at this level"),
     "basic_levels": ("基础养老金（逐级累计）", "basic pension, levels so far"),
-    "long_beyond_years": ("长缴多得起算年限", "years after which 长缴多得 counts"),
-    "long_per_year": ("长缴多得每年加发", "长缴多得 per extra year"),
+    "long_per_year": ("长缴多得每年加发", "长缴多得 per contribution year"),
     "long_contribution": ("长缴多得加发", "长缴多得 addition"),
     "age_addition": ("高龄加发", "age addition"),
     "basic_pension": ("基础养老金", "basic pension"),

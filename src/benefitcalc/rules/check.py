@@ -235,7 +235,7 @@ def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) 
                     cover = _overlapping(rps, starts, p.start, p.end)
                     where = _label(sub, block)
                     method = getattr(block, "method", "this block")
-                    if all(q.status in ("missing", "unused") for q in cover):
+                    if all(q.status in ("missing", "unused") and not q.found for q in cover):
                         report.problems.append(Problem(found.file.name, f"{where}.method",
                                                        f"{method} reads {read}, which {region} does not cover "
                                                        f"from {p.start} to {p.end}"))

@@ -168,7 +168,15 @@ class Resolved:
                     f"({f.region}) on {self.as_of}",
                     {"region": self.region, "subsection": subsection, "level": f.meta.level,
                      "level_region": f.region, "date": self.as_of.isoformat()})
-            out.append(InForce(subsection, f, i, f.end(subsection, i)))
+            found = InForce(subsection, f, i, f.end(subsection, i))
+            note = found.block.unsourced_note()
+            if note:
+                raise NoRulesetInForceError(
+                    f"no ruleset in force for {self.region}: {subsection} at the {f.meta.level} level ({f.region}) "
+                    f"on {self.as_of} is not sourced ({note})",
+                    {"region": self.region, "subsection": subsection, "level": f.meta.level,
+                     "level_region": f.region, "date": self.as_of.isoformat()})
+            out.append(found)
         if not out:
             raise self.missing(subsection)
         return out
@@ -179,8 +187,9 @@ class Resolved:
         out = []
         for s in self.subsections:
             kind = kind_of(s)
-            if kind == "dated" and self.find(s) is None:
-                out.append(s)
+            if kind == "dated" and ((x := self.find(s)) is None and not require(s).optional
+                                    or x is not None and x.block.unsourced_note()):
+                out.append(s)  # none in force, or one that declares its figure unsourced
             elif kind == "additive":
                 try:
                     self.layers(s)
@@ -333,7 +342,8 @@ def timeline(chain: list[RulesetFile], subsection: str, start: dt.date, end: dt.
 
 def covered_ranges(chain: list[RulesetFile], subsection: str) -> list[tuple[dt.date, dt.date | None]]:
     """The periods any level of the chain covers, merged."""
-    spans = sorted((b.since, f.end(subsection, i)) for f in chain for i, b in enumerate(f.blocks(subsection)))
+    spans = sorted(((b.since, f.end(subsection, i)) for f in chain for i, b in enumerate(f.blocks(subsection))),
+                   key=lambda span: (span[0], span[1] or LAST_DAY))
     merged: list[tuple[dt.date, dt.date | None]] = []
     for a, b in spans:
         if merged and (merged[-1][1] is None or a <= _after(merged[-1][1])):
@@ -380,6 +390,7 @@ class Period(NamedTuple):
 def periods(chain: list[RulesetFile], subsection: str, start: dt.date, end: dt.date) -> list[Period]:
     """The window cut into periods, each with the block(s) resolved in it (or missing)."""
     additive = kind_of(subsection) == "additive"
+    optional = not is_area(subsection) and require(subsection).optional
     participating = [bool(f.blocks(subsection)) for f in chain]
     out: list[Period] = []
     for seg in timeline(chain, subsection, start, end):
@@ -392,7 +403,9 @@ def periods(chain: list[RulesetFile], subsection: str, start: dt.date, end: dt.d
             found = (nearest,) if nearest is not None else ()
             complete = bool(found)
         if not complete:
-            status, found = "missing", ()
+            status, found = ("unused" if optional else "missing"), ()
+        elif any(x.block.unsourced_note() for x in found):
+            status = "missing"  # declared: a figure was in force that no source gives (found kept)
         else:
             status = worst(*(x.file.status(x.subsection, x.position) for x in found))
         last = out[-1] if out else None

@@ -78,6 +78,14 @@ def _checked(value: Decimal) -> Decimal:
 Num = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_checked)]
 
 
+def _signed(value: Decimal) -> Decimal:
+    return -_checked(-value) if value < 0 else _checked(value)
+
+
+#: A number that may be negative (a price index that fell), otherwise as ``Num``.
+Signed = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_signed)]
+
+
 def check_share(value: Decimal) -> Decimal:
     if value > 1:
         raise ValueError("a share must be between 0 and 1")
@@ -198,7 +206,7 @@ class BracketRow(Provenance):
 class Brackets(Model):
     """Half-open rows ``[from, to)``, contiguous, the last open-ended (SPEC §2.4)."""
 
-    unit: Literal["months", "years", "age", "calendar_year"]
+    unit: Literal["months", "years", "age", "calendar_year", "percent"]
     mode: Literal["lookup", "marginal"]
     rows: tuple[BracketRow, ...] = Field(min_length=1, max_length=200)
 
@@ -266,7 +274,13 @@ class Block(Model):
 
     def declared_gaps(self) -> list[str]:
         """What the block's document has but no source gives (a case needing it is a gap)."""
-        return []
+        note = self.unsourced_note()
+        return ["figure"] if note else []
+
+    def unsourced_note(self) -> str | None:
+        """Why the whole block is a declared gap (a figure in force that no source gives), or None."""
+        value = getattr(self, "unsourced", None)
+        return value if isinstance(value, str) else None
 
     @model_validator(mode="after")
     def _block_checks(self) -> Block:
@@ -308,12 +322,15 @@ class LayerBlock(DatedBlock):
 
     add: Value | None = None
     at_least: Value | None = None
+    #: this level has a figure no source gives (a case on such a date names the level)
+    unsourced: Str | None = None
 
     @model_validator(mode="after")
     def _one(self) -> LayerBlock:
-        if (self.add is None) == (self.at_least is None):
-            raise ValueError("give exactly one of 'add' and 'at_least'")
+        if sum(x is not None for x in (self.add, self.at_least, self.unsourced)) != 1:
+            raise ValueError("give exactly one of 'add', 'at_least' and 'unsourced'")
         return self
+
 
 
 class DistrictTier(Provenance):

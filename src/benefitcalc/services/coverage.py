@@ -50,7 +50,8 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
                 years = sorted({b.year for f in chain for b in f.blocks(sub)})
                 # what a date in the window asks for: the year before (上年度) or its own
                 lag = require(sub).lag
-                lacking = [y for y in range(start.year - lag, end.year - lag + 1) if y not in years]
+                lacking = [] if require(sub).optional else \
+                    [y for y in range(start.year - lag, end.year - lag + 1) if y not in years]
                 summary["missing_years"] += len(lacking)
                 detail = [_year_detail(x) for x in Resolved(chain, end).yearly().get(sub, [])]
                 summary["partial_years"] += sum(1 for d in detail if d["unsourced"])

@@ -32,14 +32,16 @@ class Subsection:
     (the nearest level's block in force), ``yearly`` (the block *of* a year) or
     ``additive`` (every level's block in force, summed: README, "Additive layering").
     ``lag`` is, for a yearly one, how many years before a date's own year the figures a
-    date asks for are: 1 for 上年度 figures (an average wage), 0 for a year's own scheme."""
+    date asks for are: 1 for 上年度 figures (an average wage), 0 for a year's own scheme.
+    ``optional``: a date without a block is not a gap but a rule that does not apply (a
+    temporary multiple, a local threshold, 长缴多得 where a region has none)."""
 
-    __slots__ = ("name", "model", "kind", "lag", "_adapter")
+    __slots__ = ("name", "model", "kind", "lag", "optional", "_adapter")
 
-    def __init__(self, name: str, model: Any, kind: str = "dated", lag: int = 1) -> None:
+    def __init__(self, name: str, model: Any, kind: str = "dated", lag: int = 1, optional: bool = False) -> None:
         if kind not in ("dated", "yearly", "additive"):
             raise ProgrammingError(f"{name}: unknown kind {kind!r}")
-        self.name, self.model, self.kind, self.lag = name, model, kind, lag
+        self.name, self.model, self.kind, self.lag, self.optional = name, model, kind, lag, optional
         self._adapter: TypeAdapter[Any] | None = None
 
     @property

@@ -17,9 +17,21 @@ class MinimumWageBlock(DatedBlock):
 
 
 class LowIncomeStandardBlock(DatedBlock):
-    """城市居民最低生活保障标准 (低保), yuan per person per month."""
+    """城市居民最低生活保障标准 (低保), yuan per person per month; ``rural`` the 农村 standard
+    where the document gives one (a city with one 城乡 standard gives the same figure);
+    ``unsourced`` instead of figures where a standard was in force that no source gives."""
 
-    monthly: Value
+    monthly: Value | None = None
+    rural: Value | None = None
+    unsourced: Str | None = None
+
+    @model_validator(mode="after")
+    def _figure_or_gap(self) -> LowIncomeStandardBlock:
+        if (self.monthly is None) == (self.unsourced is None):
+            raise ValueError("give exactly one of 'monthly' and 'unsourced'")
+        if self.unsourced is not None and self.rural is not None:
+            raise ValueError("'rural' with 'unsourced': give the figures or declare the gap")
+        return self
 
 
 class AverageWageBlock(YearlyBlock):

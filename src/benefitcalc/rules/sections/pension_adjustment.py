@@ -126,7 +126,7 @@ class CadreAverage(YearlyBlock):
 
 GROUP = Group("pension_adjustment", [
     Subsection("pension_adjustment.scheme", Scheme, kind="yearly", lag=0),
-    Subsection("pension_adjustment.cadre_average", CadreAverage, kind="yearly", lag=0),
+    Subsection("pension_adjustment.cadre_average", CadreAverage, kind="yearly", lag=0, optional=True),
 ])
 
 __all__ = ["CADRE", "COMPONENTS", "GROUP", "CadreAverage", "Gap", "Scheme", "Tilt"]

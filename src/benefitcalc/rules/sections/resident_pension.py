@@ -4,8 +4,8 @@
 - ``resident_pension.basic``: the basic pension, *additive* across levels (README, "Additive
   layering"): the national minimum (``add``), a province's published minimum that includes it
   (``at_least``) or its top-up (``add``), a city's top-up.
-- ``resident_pension.long_contribution``: 长缴多得, an amount per contribution year beyond a
-  number of years, where a region pays one.
+- ``resident_pension.long_contribution``: 长缴多得, amounts per contribution year (marginal
+  brackets), where a region pays them.
 - ``resident_pension.age_addition``: amounts by age (高龄), where a region pays them.
 - ``resident_pension.account``: the personal-account divisor by the age the pension starts
   (139 at 60), and the account pension's rounding.
@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from pydantic import model_validator
 
-from ..schema import Brackets, DatedBlock, LayerBlock, Roundings, Value, Whole
+from ..schema import Brackets, DatedBlock, LayerBlock, Roundings, Whole
 from . import Group, Subsection
 
 
@@ -39,10 +39,16 @@ def _lookup_by_age(brackets: Brackets, name: str) -> None:
 
 
 class LongContribution(DatedBlock):
-    """长缴多得: ``per_year`` yuan a month for each whole contribution year beyond ``beyond_years``."""
+    """长缴多得 (缴费年限养老金): yuan a month per whole contribution year, marginal brackets in
+    years (Guangdong: 0 to 15, then 3 a year; Hubei from 2023: 1, 2 from the 16th, 3 from the 26th)."""
 
-    beyond_years: Whole
-    per_year: Value
+    per_year: Brackets
+
+    @model_validator(mode="after")
+    def _brackets(self) -> LongContribution:
+        if self.per_year.mode != "marginal" or self.per_year.unit != "years" or self.per_year.rows[0].lower != 0:
+            raise ValueError("per_year must be marginal brackets in years from 0")
+        return self
 
 
 class AgeAddition(DatedBlock):
@@ -76,7 +82,7 @@ class Account(DatedBlock):
 GROUP = Group("resident_pension", [
     Subsection("resident_pension.eligibility", Eligibility),
     Subsection("resident_pension.basic", Basic, kind="additive"),
-    Subsection("resident_pension.long_contribution", LongContribution),
-    Subsection("resident_pension.age_addition", AgeAddition),
+    Subsection("resident_pension.long_contribution", LongContribution, optional=True),
+    Subsection("resident_pension.age_addition", AgeAddition, optional=True),
     Subsection("resident_pension.account", Account),
 ])

@@ -1,0 +1,279 @@
+"""价格临时补贴 (the temporary price subsidy): whether a month's price rise triggers the
+mechanism for a city, and the subsidy of one person of a covered group for that month.
+
+The month is the *index month* (``as_of`` is any day of it). The rises come from the city's
+published figures where the rulesets hold them, otherwise from the case; a month with
+neither is invalid input naming the index that is missing. A month triggers when a rise
+reaches its threshold — the lower of the local one and a temporary national one. The amount
+is the province's formula (``price_subsidy.amount``), then its floor, then a temporary
+multiple; a formula nobody sourced is ``no_ruleset_in_force`` for a triggered month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+
+from ..errors import InvalidInputError, NoRulesetInForceError
+from ..explain import fmt
+from ..models import CaseBase, Flag, Percent
+from ..notices import Notice
+from ..rules.sections.price_subsidy import INDICES, GroupName
+from .base import Amount, Benefit, Outcome, Rules
+
+TRIGGER = "price_subsidy.trigger"
+NATIONAL = "price_subsidy.national_trigger"
+GROUPS = "price_subsidy.groups"
+AMOUNT = "price_subsidy.amount"
+MULTIPLIER = "price_subsidy.multiplier"
+PUBLISHED = "price_subsidy.indices"
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+INDEX_NAMES = {"cpi": ("居民消费价格指数（CPI）", "CPI"), "food_cpi": ("食品价格指数", "food CPI"),
+               "scpi": ("低收入居民基本生活费用价格指数（SCPI）", "SCPI")}
+
+
+class PriceSubsidyCase(CaseBase):
+    """价格临时补贴: ``as_of`` is any day of the index month."""
+
+    benefit: Literal["price_subsidy"]
+    group: GroupName
+    #: a rural person (农村): the rural 低保 and floor apply where they differ
+    rural: Flag = False
+    #: the month's rises, year on year, in percent (3.2 means 3.2 %), where no published figure is held
+    cpi_rise: Percent | None = None
+    food_cpi_rise: Percent | None = None
+    scpi_rise: Percent | None = None
+
+
+
+class Month(NamedTuple):
+    """What an amount method computes from: the case, the month's rises and what triggered."""
+
+    case: PriceSubsidyCase
+    rises: dict[str, Decimal | None]
+    triggered_by: tuple[str, ...]
+
+
+def month_text(day: dt.date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def rises(case: PriceSubsidyCase, rules: Rules) -> dict[str, Decimal | None]:
+    """Each index's rise for the month: the city's published figure where the rulesets hold
+    one (a step citing it), else the case's (a step saying so)."""
+    found = rules.find_year(PUBLISHED, case.as_of.year)
+    key = f"{case.as_of.month:02d}"
+    entry = found.block.months.get(key) if found is not None else None
+    out: dict[str, Decimal | None] = {}
+    for index in INDICES:
+        given = getattr(case, f"{index}_rise")
+        published = getattr(entry, index) if entry is not None else None
+        if published is not None:
+            assert found is not None
+            out[index] = rules.read(found, "months", key, index, step=f"{index}_rise")
+            if given is not None and given != published:
+                rules.warn(Notice("published_figure_used",
+                                  f"{month_text(case.as_of)} 的{INDEX_NAMES[index][0]}涨幅已公布为 {fmt(published)}%，"
+                                  f"未采用输入的 {fmt(given)}%",
+                                  f"the {INDEX_NAMES[index][1]} rise for {month_text(case.as_of)} is published as "
+                                  f"{fmt(published)} %: the {fmt(given)} % given is not used"))
+        elif given is not None:
+            out[index] = rules.computed(f"{index}_rise", f"{fmt(given)} % (given in the case)", given)
+        else:
+            out[index] = None
+    return out
+
+
+def thresholds(rules: Rules) -> dict[str, Decimal]:
+    """The threshold of each index: the national one, lowered by a local one (a locality may
+    lower a threshold but never raise it, 发改价格规〔2016〕1835号)."""
+    national = rules.find(NATIONAL)
+    local = rules.find(TRIGGER)
+    if national is None and local is None:
+        rules.block(NATIONAL)  # no threshold at any level: no_ruleset_in_force
+    out: dict[str, Decimal] = {}
+    for index in INDICES:
+        mine = rules.read(local, index, step=f"{index}_threshold") \
+            if local is not None and getattr(local.block, index) is not None else None
+        theirs = rules.read(national, index, step=f"{index}_national_threshold") \
+            if national is not None and getattr(national.block, index) is not None else None
+        if mine is not None and theirs is not None and theirs < mine:
+            out[index] = rules.computed(f"{index}_threshold", f"min({fmt(mine)}, {fmt(theirs)}): a locality may lower "
+                                        "the national threshold, never raise it", theirs)
+        elif mine is not None or theirs is not None:
+            out[index] = mine if mine is not None else theirs  # type: ignore[assignment]
+    return out
+
+
+def triggered(case: PriceSubsidyCase, rules: Rules, rise: dict[str, Decimal | None]) -> tuple[str, ...]:
+    """The indices whose rise reaches its threshold; a month that cannot be decided for want
+    of a rise is invalid input naming it."""
+    limits = thresholds(rules)
+    hits = tuple(i for i, t in limits.items() if (r := rise[i]) is not None and r >= t)
+    missing = [i for i in limits if rise[i] is None]
+    if not hits and missing:
+        what = " or ".join(f"the {rules.region} {INDEX_NAMES[i][1]} rise for {month_text(case.as_of)}" for i in missing)
+        raise InvalidInputError(f"{missing[0]}_rise: {what} is needed: the rulesets hold no published figure for "
+                                f"that month (give --{missing[0].replace('_', '-')}-rise)", field=f"{missing[0]}_rise")
+    shown = "; ".join(f"{INDEX_NAMES[i][1]} {fmt(rise[i]) if rise[i] is not None else '—'} "
+                      f"{'≥' if i in hits else '<'} {fmt(t)}" for i, t in limits.items())
+    rules.computed("triggered", shown, "yes" if hits else "no")
+    return hits
+
+
+def low_income(month: Month, rules: Rules) -> Decimal:
+    """The 低保 standard in force (the rural one for a rural person)."""
+    found = rules.block("low_income_standard")
+    if month.case.rural:
+        if found.block.rural is None:
+            raise NoRulesetInForceError(
+                f"no ruleset for {rules.region}: the rural 低保 standard on {month.case.as_of} is not sourced",
+                {"region": rules.region, "subsection": "low_income_standard", "date": month.case.as_of.isoformat()})
+        return rules.read(found, "rural", step="low_income_rural")
+    return rules.read(found, "monthly", step="low_income_standard")
+
+
+def rise_for(month: Month, index: str, rules: Rules) -> Decimal:
+    """The rise a formula uses: of its index, or the highest of those that triggered."""
+    if index == "triggering":
+        return max(r for i in month.triggered_by if (r := month.rises[i]) is not None)
+    value = month.rises[index]
+    if value is None:
+        raise InvalidInputError(f"{index}_rise: the {rules.region} {INDEX_NAMES[index][1]} rise for "
+                                f"{month_text(month.case.as_of)} is needed for the amount", field=f"{index}_rise")
+    return value
+
+
+def low_income_times_rise(month: Month, rules: Rules) -> Decimal:
+    """低保 × the rise (percent ÷ 100); for ``triggering``, the higher of the triggering indices."""
+    found = rules.block(AMOUNT)
+    index = rules.setting(found, "index", step="amount_index")
+    standard = low_income(month, rules)
+    rise = rise_for(month, index, rules)
+    return rules.rounded(found, standard * rise / HUNDRED, "formula_amount", f"{fmt(standard)} × {fmt(rise)} %")
+
+
+def fraction_of_low_income(month: Month, rules: Rules) -> Decimal:
+    """低保 ÷ the divisor for the rise (Jiangsu: 12 from 3 %, 8 from 5 %)."""
+    found = rules.block(AMOUNT)
+    index = rules.setting(found, "index", step="amount_index")
+    standard = low_income(month, rules)
+    rise = rise_for(month, index, rules)
+    divisor = rules.row(found, "divisor", rise, step="divisor")
+    return rules.rounded(found, standard / divisor, "formula_amount", f"{fmt(standard)} ÷ {fmt(divisor)}")
+
+
+def not_sourced(month: Month, rules: Rules) -> Decimal:
+    """A triggered month where no source gives the formula."""
+    found = rules.block(AMOUNT)
+    raise NoRulesetInForceError(
+        f"no ruleset for {rules.region}: {found.region}'s price subsidy formula is not sourced "
+        f"({month_text(month.case.as_of)} triggered by {', '.join(month.triggered_by)})",
+        {"region": rules.region, "subsection": AMOUNT, "date": month.case.as_of.isoformat()})
+
+
+def amount(month: Month, rules: Rules) -> Decimal:
+    """The formula's amount, at least the floor, times a temporary multiple."""
+    method, view = rules.method(AMOUNT)
+    value: Decimal = method(month, view)
+    found = rules.block(AMOUNT)
+    where = "rural" if month.case.rural else "urban"
+    if where in found.block.floor:
+        floor = rules.read(found, "floor", where, step="floor")
+        value = rules.computed("monthly_subsidy", f"max({fmt(value)}, {fmt(floor)})", max(value, floor))
+    extra = rules.find(MULTIPLIER)
+    if extra is not None:
+        times = rules.read(extra, "times", step="multiplier")
+        value = rules.computed("monthly_subsidy", f"{fmt(value)} × {fmt(times)}", value * times)
+    return value
+
+
+def payment_month(case: PriceSubsidyCase, rules: Rules) -> str:
+    """The month the subsidy is paid, where the rule in force fixes it."""
+    for sub in (TRIGGER, NATIONAL):  # the local rule first
+        found = rules.find(sub)
+        if found is not None and found.block.payment_lag_months is not None:
+            lag = int(rules.read(found, "payment_lag_months", step="payment_lag_months"))
+            return str(rules.computed("payment_month", f"{month_text(case.as_of)} + {lag} month(s)",
+                                      month_text(add_months(case.as_of, lag))))
+    return "within 20 working days of the index release"
+
+
+def published_paid(case: PriceSubsidyCase, rules: Rules) -> Decimal | None:
+    """What the city published as paid to unemployment-benefit recipients for the month,
+    where the rulesets hold it: that is the answer, no formula needed."""
+    if case.group != "unemployment_benefit":
+        return None
+    found = rules.find_year(PUBLISHED, case.as_of.year)
+    key = f"{case.as_of.month:02d}"
+    entry = found.block.months.get(key) if found is not None else None
+    if found is None or entry is None or entry.paid_unemployment_benefit is None:
+        return None
+    return rules.read(found, "months", key, "paid_unemployment_benefit", step="published_paid")
+
+
+def calculate(case: PriceSubsidyCase, rules: Rules) -> Outcome:
+    found = rules.block(GROUPS)
+    covered = rules.setting(found, "covered", step="covered_groups")
+    if case.group not in covered:
+        return Outcome(False, (Notice("group_not_covered",
+                                      f"{month_text(case.as_of)} {case.group} 不在价格临时补贴保障范围内",
+                                      f"{case.group} is not covered in {month_text(case.as_of)} (covered: "
+                                      f"{', '.join(covered)})"),), zero("no"))
+    rise = rises(case, rules)
+    hits = triggered(case, rules, rise)
+    if not hits:
+        return Outcome(False, (Notice("not_triggered", f"{month_text(case.as_of)} 未达到启动条件",
+                                      f"{month_text(case.as_of)} does not trigger the mechanism"),), zero("no"))
+    paid = published_paid(case, rules)
+    value = paid if paid is not None else amount(Month(case, rise, hits), rules)
+    return Outcome(True, (), {"monthly_subsidy": value, "triggered": "yes",
+                              "payment_month": payment_month(case, rules)})
+
+
+def zero(flag: str) -> dict[str, Any]:
+    return {"monthly_subsidy": ZERO, "triggered": flag, "payment_month": ""}
+
+
+LABELS: dict[str, tuple[str, str]] = {
+    "covered_groups": ("保障范围", "groups covered"),
+    **{f"{i}_rise": (f"{n[0]}同比涨幅（%）", f"{n[1]} rise, year on year (%)") for i, n in INDEX_NAMES.items()},
+    **{f"{i}_threshold": (f"{n[0]}启动条件（%）", f"{n[1]} threshold (%)") for i, n in INDEX_NAMES.items()},
+    **{f"{i}_national_threshold": (f"{n[0]}全国启动条件（%）", f"national {n[1]} threshold (%)")
+       for i, n in INDEX_NAMES.items()},
+    "triggered": ("是否启动", "triggered"),
+    "amount_index": ("补贴计算所用指数", "index the amount uses"),
+    "low_income_standard": ("城市低保标准", "urban 低保 standard"),
+    "low_income_rural": ("农村低保标准", "rural 低保 standard"),
+    "divisor": ("低保标准的分母", "divisor of the 低保 standard"),
+    "formula_amount": ("按公式计算的补贴", "subsidy by the formula"),
+    "floor": ("补贴下限", "least subsidy"),
+    "multiplier": ("阶段性提高倍数", "temporary multiple"),
+    "monthly_subsidy": ("价格临时补贴（月）", "monthly price subsidy"),
+    "payment_lag_months": ("发放时间（指数月之后的月数）", "months from the index month to payment"),
+    "payment_month": ("发放月份", "payment month"),
+    "published_paid": ("公布的实发金额", "amount published as paid"),
+}
+
+BENEFIT = Benefit(
+    id="price_subsidy",
+    name=("价格临时补贴", "temporary price subsidy"),
+    case_model=PriceSubsidyCase,
+    amounts=(Amount("monthly_subsidy", *LABELS["monthly_subsidy"]),
+             Amount("triggered", "是否启动", "triggered", "text"),
+             Amount("payment_month", "发放月份", "payment month", "text")),
+    reads=(TRIGGER, NATIONAL, GROUPS, AMOUNT, MULTIPLIER, PUBLISHED, "low_income_standard"),
+    methods={AMOUNT: {"low_income_times_rise": low_income_times_rise,
+                      "fraction_of_low_income": fraction_of_low_income, "not_sourced": not_sourced}},
+    labels=LABELS,
+    calculate=calculate,
+)
+
+__all__ = ["BENEFIT", "PriceSubsidyCase", "calculate"]
