@@ -15,9 +15,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from ..errors import InvalidInputError, NoRulesetInForceError
+from ..errors import BenefitcalcError, InvalidInputError, NoRulesetInForceError
 from ..explain import fmt
-from ..models import CaseBase, Flag, Percent
+from ..models import CaseBase, Extra, Flag, Percent
 from ..notices import Notice
 from ..rules.sections.price_subsidy import INDICES, GroupName
 from .base import Amount, Benefit, Outcome, Rules
@@ -276,4 +276,37 @@ BENEFIT = Benefit(
     calculate=calculate,
 )
 
-__all__ = ["BENEFIT", "PriceSubsidyCase", "calculate"]
+
+
+def for_unemployment(region: str, as_of: dt.date, rules: Rules) -> Extra | None:
+    """The subsidy of an unemployment-benefit recipient for the month of ``as_of`` where the
+    city's figures for that month are published in the rulesets (an extra of the
+    unemployment result, its steps in the same trace); None where they are not, or where they
+    do not trigger."""
+    found = rules.resolved.find_year(PUBLISHED, as_of.year)
+    if found is None or f"{as_of.month:02d}" not in found.block.months:
+        return None
+    view = Rules(rules.resolved, BENEFIT, frozenset(BENEFIT.reads), rules.trace, rules.at)
+    case = PriceSubsidyCase.model_validate({"benefit": "price_subsidy", "region": region, "as_of": as_of,
+                                            "group": "unemployment_benefit"})
+    label = BENEFIT.name
+    sources = view.cite(found)
+    try:
+        outcome = calculate(case, view)
+    except BenefitcalcError as exc:
+        return Extra("price_subsidy", label, None, (
+            f"{month_text(as_of)} 公布的价格指数已公布，但补贴无法计算：{exc.message}",
+            f"the index of {month_text(as_of)} is published, but the subsidy cannot be computed: {exc.message}"),
+            sources)
+    if not outcome.eligible:
+        return None
+    amount = outcome.amounts["monthly_subsidy"]
+    assert isinstance(amount, Decimal)
+    paid = outcome.amounts["payment_month"]
+    return Extra("price_subsidy", label, amount, (
+        f"{month_text(as_of)} 的价格指数达到启动条件，领取失业保险金人员发放价格临时补贴（发放：{paid}）",
+        f"the published index of {month_text(as_of)} triggers the price subsidy for unemployment-benefit "
+        f"recipients (paid: {paid})"), sources)
+
+
+__all__ = ["BENEFIT", "PriceSubsidyCase", "calculate", "for_unemployment"]

@@ -148,10 +148,13 @@ def share_of_own_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
 
 def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extra, ...]:
     """The sourced extras in force, with an amount only where the source gives one."""
+    from .price_subsidy import for_unemployment  # a price subsidy only where a month's figures are published
+
+    subsidy = for_unemployment(case.region, case.as_of, rules)
     found = rules.find("unemployment.extras")
     if found is None:
-        return ()
-    out = []
+        return (subsidy,) if subsidy is not None else ()
+    out = [] if subsidy is None else [subsidy]
     bases = {"monthly_benefit": monthly, "average_monthly_wage": case.average_monthly_wage}
     for item in found.block.items:
         sources = rules.cite(found, item.source)
