@@ -148,9 +148,11 @@ def share_of_own_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
 
 def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extra, ...]:
     """The sourced extras in force, with an amount only where the source gives one."""
-    from .price_subsidy import for_unemployment  # a price subsidy only where a month's figures are published
+    subsidy = None
+    if any(f.mentions_year("price_subsidy.indices", case.as_of.year) for f in rules.resolved.chain):
+        from .price_subsidy import for_unemployment  # only where some month's figures are published
 
-    subsidy = for_unemployment(case.region, case.as_of, rules)
+        subsidy = for_unemployment(case.region, case.as_of, rules)
     found = rules.find("unemployment.extras")
     if found is None:
         return (subsidy,) if subsidy is not None else ()

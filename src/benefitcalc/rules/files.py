@@ -179,6 +179,11 @@ class RulesetFile:
             raise InvalidRulesetError([Problem(self.name, name, "unknown sub-section")])
         return found
 
+    def mentions_year(self, name: str, year: int) -> bool:
+        """Whether the file holds a yearly block of ``year`` in ``name``, read from the raw
+        data without building the section's models (a cheap test before a costly read)."""
+        return any(isinstance(b, dict) and b.get("year") == year for b in self.raw.get(name, ()))
+
     def blocks(self, name: str) -> tuple[Any, ...]:
         """The blocks of a sub-section in date or year order (empty if none)."""
         if name not in self._blocks:

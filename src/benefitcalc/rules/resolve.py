@@ -59,7 +59,7 @@ class InForce(NamedTuple):
 
     def ref(self) -> BlockRef:
         block = self.block
-        if hasattr(block, "year"):
+        if "year" in type(block).model_fields:
             return BlockRef(self.region, self.subsection, year=block.year)
         return BlockRef(self.region, self.subsection, since=block.since)
 

@@ -279,7 +279,9 @@ class Block(Model):
 
     def unsourced_note(self) -> str | None:
         """Why the whole block is a declared gap (a figure in force that no source gives), or None."""
-        value = getattr(self, "unsourced", None)
+        if "unsourced" not in type(self).model_fields:  # not getattr: pydantic's miss path is slow
+            return None
+        value = self.unsourced  # type: ignore[attr-defined]
         return value if isinstance(value, str) else None
 
     @model_validator(mode="after")
