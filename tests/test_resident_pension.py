@@ -134,3 +134,30 @@ def test_a_pension_started_before_the_pension_age_is_refused(make_tree):
     with pytest.raises(InvalidInputError) as err:
         calc(tree_of(make_tree), pension_start_date="2009-06-01")
     assert err.value.details["field"] == "pension_start_date"
+
+
+def test_a_scheme_start_age_above_the_age_now_is_refused(make_tree):
+    with pytest.raises(InvalidInputError) as err:
+        calc(tree_of(make_tree), scheme_start_age=75)
+    assert err.value.details["field"] == "scheme_start_age"
+
+
+def test_someone_already_60_when_the_scheme_began_gets_the_basic_pension_only(make_tree):
+    result = calc(tree_of(make_tree), scheme_start_age=62, contribution_years=0)
+    # 第七条: 不用缴费 … 按月领取城乡居民养老保险基础养老金 — no account pension
+    assert result["amounts"] == {"basic_pension": "55.00", "account_pension": "0.00", "monthly_pension": "55.00"}
+
+
+def test_an_age_addition_declared_missing_is_a_gap_only_from_its_age(make_tree):
+    city = """
+    [[resident_pension.age_addition]]
+    since = 2014-07-01
+    source = "law"
+    gap = "the city's 高龄补贴 amounts"
+    gap_from_age = 70
+    """
+    tree = tree_of(make_tree, city=city)
+    assert calc(tree)["amounts"]["monthly_pension"] == "73.68"  # 65: under 70, nothing missing
+    with pytest.raises(NoRulesetInForceError) as err:
+        calc(tree, birth_date="1940-01-01")
+    assert err.value.details["subsection"] == "resident_pension.age_addition"

@@ -627,7 +627,7 @@ def resident_pension(
     warning, or exit 4 where the level has figures but none in force). The account pension
     is the balance ÷ the divisor for the age the pension starts (139 at 60).
 
-    Example: benefitcalc resident-pension --region xiangyang --as-of 2024-07-01 --birth-date 1962-03-01
+    Example: benefitcalc resident-pension --region xiangyang --as-of 2021-07-01 --birth-date 1958-03-01
     --contribution-years 18 --account-balance 15600 --explain
     """
     compute(_case({"benefit": "resident_pension", "id": case_id, "region": region, "district": district,

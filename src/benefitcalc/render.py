@@ -75,9 +75,11 @@ def show(data: dict[str, Any]) -> None:
         c.print(_block_table(s))
     for u in data["uncovered"]:
         spans = ", ".join(f"{a} – {b or 'open'}" for a, b in u["covered"]) or "never"
-        c.print(f"[red]uncovered[/] {escape(u['subsection'])} (covered: {escape(spans)})")
+        why = u.get("why") or f"covered: {spans}"
+        c.print(f"[red]uncovered[/] {escape(u['subsection'])}: {escape(why)}")
     for y in data["yearly"]:
-        asked = "" if y["blocks"] else f" — [red]{y['year_asked']} missing[/] (the year this date asks for)"
+        asked = "" if y["blocks"] or y.get("optional") else \
+            f" — [red]{y['year_asked']} missing[/] (the year this date asks for)"
         c.print(escape(f"yearly {y['subsection']}: years {', '.join(map(str, y['years'])) or 'none'}") + asked)
         for s in y["blocks"]:
             c.print(_block_table(s))
@@ -137,9 +139,11 @@ def coverage(data: dict[str, Any]) -> None:
                 continue
             for p in s["periods"]:
                 style = STATUS_STYLE[p["status"]]
-                block = p.get("block", {})
+                blocks = p.get("blocks") or ([p["block"]] if p.get("block") else [])
                 extra = f" (unsourced: {'、'.join(p['unsourced'])})" if p.get("unsourced") else ""
-                where = block.get("region", "") + (" " + block.get("since", block.get("year", "")) if block else "")
+                if s.get("levels_not_sourced") and p["status"] != "missing":
+                    extra += f" (no figure at: {'、'.join(s['levels_not_sourced'])})"
+                where = " + ".join(f"{b.get('region', '')} {b.get('since', b.get('year', ''))}" for b in blocks)
                 t.add_row(escape(s["section"]), p["from"], p["to"], f"[{style}]{p['status']}[/]{escape(extra)}",
                           escape(p.get("level", "")), escape(where))
         c.print(t)

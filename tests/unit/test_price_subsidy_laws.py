@@ -22,8 +22,10 @@ def months(draw):
     region, first, last = draw(st.sampled_from([("nanjing", dt.date(2023, 7, 1), dt.date(2024, 6, 1)),
                                                 ("nanchang", dt.date(2022, 1, 1), dt.date(2022, 7, 1))]))
     day = draw(st.dates(min_value=first, max_value=last))
+    # Nanjing's amount follows its CPI band: a month triggered by food alone has no sourced amount
+    food = draw(RISES) if region == "nanchang" else draw(st.decimals(min_value=-5, max_value="5.9", places=1))
     return {"benefit": "price_subsidy", "region": region, "as_of": day.isoformat(), "group": "unemployment_benefit",
-            "cpi_rise": str(draw(RISES)), "food_cpi_rise": str(draw(RISES)), "scpi_rise": str(draw(RISES))}
+            "cpi_rise": str(draw(RISES)), "food_cpi_rise": str(food), "scpi_rise": str(draw(RISES))}
 
 
 def subsidy(case: dict, **changes) -> dict:

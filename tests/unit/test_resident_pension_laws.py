@@ -18,7 +18,6 @@ ENGINE = Engine()
 COVERED = [("nanchang", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
            ("nanchang", dt.date(2022, 1, 1), dt.date(2022, 12, 31)),
            ("ganzhou-ganxian", dt.date(2022, 1, 1), dt.date(2022, 12, 31)),
-           ("nanjing", dt.date(2020, 1, 1), dt.date(2022, 12, 31)),
            ("xiangyang", dt.date(2019, 1, 1), dt.date(2022, 6, 30))]
 NATIONAL = [(dt.date(2018, 1, 1), 88), (dt.date(2020, 7, 1), 93), (dt.date(2022, 7, 1), 98)]
 

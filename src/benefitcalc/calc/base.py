@@ -33,9 +33,9 @@ MODES = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN, "half_eve
 
 def round_to(value: Decimal, unit: Decimal, mode: str, after: Decimal | None = None) -> Decimal:
     """Round to a multiple of ``unit`` (0.01, 0.1, 1, 5 …) in the named mode; with
-    ``after``, first half-up to that finer unit."""
+    ``after``, first cut down to that finer unit (见分进角: only whole fen count)."""
     if after is not None:
-        value = round_to(value, after, "half_up")
+        value = round_to(value, after, "down")
     steps = (value / unit).quantize(Decimal(1), rounding=MODES[mode])
     return steps * unit
 
@@ -285,7 +285,7 @@ class Rules:
             rounding, file = self.default_rounding()
             how = f"rounded to {fmt(rounding.unit)} {rounding.mode}: the document is silent, default of {file.name}"
         if rounding.after is not None:
-            how = f"rounded to {fmt(rounding.after)} half_up, then " + how.removeprefix("rounded ")
+            how = f"cut to {fmt(rounding.after)}, then " + how
         result = round_to(value, rounding.unit, rounding.mode, rounding.after)
         worked = formula if formula == fmt(value) else f"{formula} = {fmt(value)}"
         return self.computed(step, f"{worked} → {fmt(result)} ({how})", result)
@@ -299,6 +299,15 @@ class Rules:
         """Record arithmetic on values already recorded."""
         self.trace.steps.append(Step(step, self._label(step), formula, value))
         return value
+
+    def join(self, other: Trace) -> None:
+        """Add another calculation's trace to this one (a benefit's part inside another's result)."""
+        self.trace.steps.extend(other.steps)
+        for w in other.warnings:
+            self.warn(w)
+        self.trace.sources.update(other.sources)
+        self.trace.used.update(other.used)
+        self.trace.defaults.update(other.defaults)
 
     def warn(self, notice: Notice) -> None:
         if notice not in self.trace.warnings:

@@ -20,7 +20,7 @@ from ..explain import fmt
 from ..models import CaseBase, Extra, Flag, Percent
 from ..notices import Notice
 from ..rules.sections.price_subsidy import INDICES, GroupName
-from .base import Amount, Benefit, Outcome, Rules
+from .base import Amount, Benefit, Outcome, Rules, Trace
 
 TRIGGER = "price_subsidy.trigger"
 NATIONAL = "price_subsidy.national_trigger"
@@ -30,8 +30,7 @@ MULTIPLIER = "price_subsidy.multiplier"
 PUBLISHED = "price_subsidy.indices"
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
-INDEX_NAMES = {"cpi": ("居民消费价格指数（CPI）", "CPI"), "food_cpi": ("食品价格指数", "food CPI"),
-               "scpi": ("低收入居民基本生活费用价格指数（SCPI）", "SCPI")}
+INDEX_NAMES = {"cpi": ("CPI", "CPI"), "food_cpi": ("食品CPI", "food CPI"), "scpi": ("SCPI", "SCPI")}
 
 
 class PriceSubsidyCase(CaseBase):
@@ -166,7 +165,12 @@ def fraction_of_low_income(month: Month, rules: Rules) -> Decimal:
     index = rules.setting(found, "index", step="amount_index")
     standard = low_income(month, rules)
     rise = rise_for(month, index, rules)
-    divisor = rules.row(found, "divisor", rise, step="divisor")
+    divisor = rules.row_or_none(found, "divisor", rise, step="divisor")
+    if divisor is None:  # triggered by another index (the 2022–23 food threshold) below the first band
+        raise NoRulesetInForceError(
+            f"no ruleset for {rules.region}: {found.region}'s amount for a month triggered by "
+            f"{', '.join(month.triggered_by)} with a {index} rise of {fmt(rise)} % is not sourced",
+            {"region": rules.region, "subsection": AMOUNT, "date": month.case.as_of.isoformat()})
     return rules.rounded(found, standard / divisor, "formula_amount", f"{fmt(standard)} ÷ {fmt(divisor)}")
 
 
@@ -234,19 +238,19 @@ def calculate(case: PriceSubsidyCase, rules: Rules) -> Outcome:
                                       f"{month_text(case.as_of)} does not trigger the mechanism"),), zero("no"))
     paid = published_paid(case, rules)
     value = paid if paid is not None else amount(Month(case, rise, hits), rules)
-    return Outcome(True, (), {"monthly_subsidy": value, "triggered": "yes",
+    return Outcome(True, (), {"monthly_subsidy": value, "triggered": "yes", "triggered_by": ", ".join(hits),
                               "payment_month": payment_month(case, rules)})
 
 
 def zero(flag: str) -> dict[str, Any]:
-    return {"monthly_subsidy": ZERO, "triggered": flag, "payment_month": ""}
+    return {"monthly_subsidy": ZERO, "triggered": flag, "triggered_by": "", "payment_month": ""}
 
 
 LABELS: dict[str, tuple[str, str]] = {
     "covered_groups": ("保障范围", "groups covered"),
-    **{f"{i}_rise": (f"{n[0]}同比涨幅（%）", f"{n[1]} rise, year on year (%)") for i, n in INDEX_NAMES.items()},
-    **{f"{i}_threshold": (f"{n[0]}启动条件（%）", f"{n[1]} threshold (%)") for i, n in INDEX_NAMES.items()},
-    **{f"{i}_national_threshold": (f"{n[0]}全国启动条件（%）", f"national {n[1]} threshold (%)")
+    **{f"{i}_rise": (f"{n[0]}同比涨幅%", f"{n[1]} rise %") for i, n in INDEX_NAMES.items()},
+    **{f"{i}_threshold": (f"{n[0]}启动条件%", f"{n[1]} threshold %") for i, n in INDEX_NAMES.items()},
+    **{f"{i}_national_threshold": (f"全国{n[0]}启动条件%", f"national {n[1]} threshold %")
        for i, n in INDEX_NAMES.items()},
     "triggered": ("是否启动", "triggered"),
     "amount_index": ("补贴计算所用指数", "index the amount uses"),
@@ -268,6 +272,7 @@ BENEFIT = Benefit(
     case_model=PriceSubsidyCase,
     amounts=(Amount("monthly_subsidy", *LABELS["monthly_subsidy"]),
              Amount("triggered", "是否启动", "triggered", "text"),
+             Amount("triggered_by", "启动指数", "triggered by", "text"),
              Amount("payment_month", "发放月份", "payment month", "text")),
     reads=(TRIGGER, NATIONAL, GROUPS, AMOUNT, MULTIPLIER, PUBLISHED, "low_income_standard"),
     methods={AMOUNT: {"low_income_times_rise": low_income_times_rise,
@@ -286,7 +291,8 @@ def for_unemployment(region: str, as_of: dt.date, rules: Rules) -> Extra | None:
     found = rules.resolved.find_year(PUBLISHED, as_of.year)
     if found is None or f"{as_of.month:02d}" not in found.block.months:
         return None
-    view = Rules(rules.resolved, BENEFIT, frozenset(BENEFIT.reads), rules.trace, rules.at)
+    trace = Trace()  # joined to the unemployment result's only where the subsidy applies
+    view = Rules(rules.resolved, BENEFIT, frozenset(BENEFIT.reads), trace, rules.at)
     case = PriceSubsidyCase.model_validate({"benefit": "price_subsidy", "region": region, "as_of": as_of,
                                             "group": "unemployment_benefit"})
     label = BENEFIT.name
@@ -294,12 +300,14 @@ def for_unemployment(region: str, as_of: dt.date, rules: Rules) -> Extra | None:
     try:
         outcome = calculate(case, view)
     except BenefitcalcError as exc:
+        rules.trace.sources.update(sources)
         return Extra("price_subsidy", label, None, (
             f"{month_text(as_of)} 公布的价格指数已公布，但补贴无法计算：{exc.message}",
             f"the index of {month_text(as_of)} is published, but the subsidy cannot be computed: {exc.message}"),
             sources)
     if not outcome.eligible:
         return None
+    rules.join(trace)
     amount = outcome.amounts["monthly_subsidy"]
     assert isinstance(amount, Decimal)
     paid = outcome.amounts["payment_month"]

@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, NoRulesetInForceError
 from ..explain import fmt
 from ..models import CaseBase, Date, Flag, Money, whole_number
 from ..notices import Notice
@@ -35,7 +35,7 @@ ACCOUNT = "resident_pension.account"
 ZERO = Decimal(0)
 AMOUNTS = ("basic_pension", "account_pension", "monthly_pension")
 
-WholeYears = Annotated[int, BeforeValidator(whole_number), Field(ge=0, le=80)]
+WholeYears = Annotated[int, BeforeValidator(lambda v: _years(v))]
 
 
 class ResidentPensionCase(CaseBase):
@@ -64,7 +64,19 @@ class ResidentPensionCase(CaseBase):
                 raise ValueError("pension_start_date: must be after birth_date")
             if self.pension_start_date > self.as_of:
                 raise ValueError(f"pension_start_date: must not be after as_of ({self.as_of})")
+        if self.scheme_start_age is not None and self.scheme_start_age > age_on(self.birth_date, self.as_of):
+            raise ValueError(f"scheme_start_age: {self.scheme_start_age} is older than the person on {self.as_of}")
         return self
+
+
+def _years(value: object) -> int:
+    try:
+        years = whole_number(value)
+    except ValueError:
+        raise ValueError("must be a whole number of years from 0 to 80 (the scheme is paid by the year)") from None
+    if not 0 <= years <= 80:
+        raise ValueError("must be a whole number of years from 0 to 80")
+    return years
 
 
 def years_required(case: ResidentPensionCase, rules: Rules, pension_age: int) -> int:
@@ -112,7 +124,16 @@ def basic_pension(case: ResidentPensionCase, rules: Rules, age: int) -> Decimal:
         part = rules.marginal(long, "per_year", years, step="long_per_year", total_step="long_contribution")
         total = rules.computed("basic_pension", f"{fmt(total)} + {fmt(part)}", total + part)
     added = rules.find(AGE)
-    if added is not None:
+    if added is not None and added.block.gap is not None:
+        least = added.block.gap_from_age
+        if least is None or age >= least:
+            raise NoRulesetInForceError(
+                f"no ruleset in force for {rules.region}: the age addition ({added.region}) on {case.as_of} is not "
+                f"sourced ({added.block.gap}; the person is {age})",
+                {"region": rules.region, "subsection": AGE, "level": added.level, "level_region": added.region,
+                 "date": case.as_of.isoformat()})
+        rules.computed("age_addition", f"{age} < {least}: no age addition", ZERO)
+    elif added is not None:
         band = rules.row_or_none(added, "by_age", Decimal(age), step="age_addition")
         if band is None:
             rules.computed("age_addition", f"{age} < {fmt(added.block.by_age.rows[0].lower)}: no age addition", ZERO)
@@ -122,7 +143,11 @@ def basic_pension(case: ResidentPensionCase, rules: Rules, age: int) -> Decimal:
 
 
 def account_pension(case: ResidentPensionCase, rules: Rules, pension_age: int) -> Decimal:
-    """The account balance ÷ the divisor for the age the pension starts."""
+    """The account balance ÷ the divisor for the age the pension starts; none for someone
+    who was already at the pension age when the scheme began (第七条: the basic pension only)."""
+    if case.scheme_start_age is not None and case.scheme_start_age >= pension_age:
+        return rules.computed("account_pension", f"{case.scheme_start_age} ≥ {pension_age} when the scheme began: the "
+                              "basic pension only, no account pension (国发〔2014〕8号 第七条)", ZERO)
     found = rules.block(ACCOUNT)
     if case.pension_start_date is not None:
         start_age = age_on(case.birth_date, case.pension_start_date)

@@ -371,8 +371,11 @@ class Period(NamedTuple):
         out: dict[str, Any] = {"from": self.start.isoformat(), "to": self.end.isoformat(), "status": self.status}
         if self.found:
             first = self.found[0]
-            out["level"] = first.level
-            out["block"] = {k: str(v) for k, v in first.ref().to_json().items()}
+            nearest = self.found[-1]  # an additive sub-section's levels, national first
+            out["level"] = nearest.level
+            out["block"] = {k: str(v) for k, v in nearest.ref().to_json().items()}
+            if len(self.found) > 1:
+                out["blocks"] = [{k: str(v) for k, v in x.ref().to_json().items()} for x in self.found]
             counts = dict.fromkeys(CONFIDENCE, 0)
             for x in self.found:
                 for v in x.values:

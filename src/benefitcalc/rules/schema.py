@@ -168,8 +168,9 @@ def _unit(value: Any) -> Any:
 
 class Rounding(Model):
     """How an amount is rounded: to a multiple of ``unit`` ("0.01", "0.1", "1") in ``mode``;
-    with ``after``, the amount is first taken half-up to that unit (见分进角: the amount in
-    fen, then any fen up to the next jiao — unit "0.1", mode "up", after "0.01")."""
+    with ``after``, the amount is first cut down to that finer unit (见分进角: the whole fen,
+    then any fen up to the next jiao — unit "0.1", mode "up", after "0.01"; 见角进元: after
+    "0.1", unit "1", mode "up")."""
 
     unit: Annotated[Decimal, BeforeValidator(_unit)]
     mode: Literal["half_up", "up", "down", "half_even"]

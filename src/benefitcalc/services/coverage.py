@@ -63,8 +63,11 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
             missing = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status == "missing"]
             covered = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status not in ("missing", "unused")]
             summary["missing_periods"] += len(missing)
-            sections.append({"section": sub, "covered": _merge(covered), "missing": missing,
-                             "periods": [p.to_json() for p in ps]})
+            entry = {"section": sub, "covered": _merge(covered), "missing": missing,
+                     "periods": [p.to_json() for p in ps]}
+            if kind_of(sub) == "additive":  # a level with no figures at all adds nothing: say which
+                entry["levels_not_sourced"] = [f.region for f in chain if not f.blocks(sub)]
+            sections.append(entry)
         regions.append({"region": slug, "sections": sections})
         for f in chain:
             if f.name not in counted:

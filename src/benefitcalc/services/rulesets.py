@@ -10,12 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, NoRulesetInForceError
 from ..rules.check import CheckReport, check_file, check_tree
 from ..rules.check import write_manifest as write_checked_manifest
 from ..rules.files import RulesetFile
 from ..rules.io import plain_decimal
-from ..rules.resolve import InForce, Resolved, covered_ranges, used_sha256
+from ..rules.resolve import InForce, Resolved, covered_ranges, kind_of, used_sha256
 from ..rules.schema import Brackets, Param
 from ..rules.sections import require
 from ..rules.tree import RulesetTree
@@ -148,7 +148,7 @@ def show(tree: RulesetTree, name: str, as_of: dt.date) -> dict[str, Any]:
         asked = as_of.year - require(sub).lag  # the year before (上年度) or the date's own year
         near = [describe(r, x) for x in blocks if x.block.year == asked]
         yearly.append({"subsection": sub, "years": sorted({x.block.year for x in blocks}), "year_asked": asked,
-                       "blocks": near})
+                       "optional": require(sub).optional, "blocks": near})
     defaults = next(([f] for f in r.chain if f.defaults is not None), [])
     sources = cited_sources(tree, {q for d in described for q in d["sources"]}
                             | {q for y in yearly for d in y["blocks"] for q in d["sources"]})
@@ -159,12 +159,29 @@ def show(tree: RulesetTree, name: str, as_of: dt.date) -> dict[str, Any]:
         "resolved_sha256": used_sha256(slug, in_force, defaults),
         "subsections": described,
         "yearly": yearly,
-        "uncovered": [{"subsection": s, "covered": [[a.isoformat(), b.isoformat() if b else None]
-                                                     for a, b in covered_ranges(r.chain, s)]}
+        "uncovered": [{"subsection": s, "why": why_uncovered(r, s),
+                       "covered": [[a.isoformat(), b.isoformat() if b else None]
+                                   for a, b in covered_ranges(r.chain, s)]}
                       for s in r.uncovered()],
         "warnings": [w.to_json() for w in r.horizon_warnings()],
         "sources": sources,
     }
+
+
+def why_uncovered(r: Resolved, sub: str) -> str:
+    """What a calculation needing ``sub`` on the date would be told."""
+    try:
+        if kind_of(sub) == "additive":
+            r.layers(sub)
+        else:
+            found = r.find(sub)
+            note = found.block.unsourced_note() if found is not None else None
+            if note:
+                return f"{found.region} declares it unsourced: {note}"  # type: ignore[union-attr]
+            r.get(sub)
+    except NoRulesetInForceError as exc:
+        return exc.message
+    return ""
 
 
 def check(tree: RulesetTree, path: Path | None = None) -> CheckReport:

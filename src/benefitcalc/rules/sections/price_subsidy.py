@@ -23,7 +23,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from ..schema import Brackets, DatedBlock, Int, Provenance, Roundings, Signed, Value, YearlyBlock
+from ..schema import Brackets, DatedBlock, Int, Provenance, Roundings, Signed, Str, Value, YearlyBlock
 from . import Group, Subsection
 
 Index = Literal["cpi", "food_cpi", "scpi"]
@@ -98,6 +98,7 @@ class NotSourced(AmountBase):
     """The formula is not sourced: a triggered month is ``no_ruleset_in_force``, never a guess."""
 
     method: Literal["not_sourced"]
+    unsourced: Str = Field(min_length=1)
 
 
 Amount = Annotated[LowIncomeTimesRise | FractionOfLowIncome | NotSourced, Field(discriminator="method")]

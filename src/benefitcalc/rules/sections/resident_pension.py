@@ -13,11 +13,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
-from ..schema import Brackets, DatedBlock, LayerBlock, Roundings, Whole
+from ..schema import Brackets, DatedBlock, Int, LayerBlock, Roundings, Str, Whole
 from . import Group, Subsection
 
 
@@ -40,27 +40,45 @@ def _lookup_by_age(brackets: Brackets, name: str) -> None:
 
 class LongContribution(DatedBlock):
     """长缴多得 (缴费年限养老金): yuan a month per whole contribution year, marginal brackets in
-    years (Guangdong: 0 to 15, then 3 a year; Hubei from 2023: 1, 2 from the 16th, 3 from the 26th)."""
+    years (Guangdong: 0 to 15, then 3 a year; Hubei from 2023: 1, 2 from the 16th, 3 from the
+    26th); or ``unsourced`` where a region pays one that no source gives."""
 
-    per_year: Brackets
+    per_year: Brackets | None = None
+    unsourced: Str | None = None
 
     @model_validator(mode="after")
     def _brackets(self) -> LongContribution:
-        if self.per_year.mode != "marginal" or self.per_year.unit != "years" or self.per_year.rows[0].lower != 0:
+        if (self.per_year is None) == (self.unsourced is None):
+            raise ValueError("give exactly one of 'per_year' and 'unsourced'")
+        rows = self.per_year
+        if rows is not None and (rows.mode != "marginal" or rows.unit != "years" or rows.rows[0].lower != 0):
             raise ValueError("per_year must be marginal brackets in years from 0")
         return self
 
 
 class AgeAddition(DatedBlock):
     """高龄: an amount a month by age on the date (lookup brackets by age; rows may start at
-    the first band's age: younger people get none)."""
+    the first band's age: younger people get none); or ``gap``: the region pays one from
+    ``gap_from_age`` (every age if not given) that no source gives."""
 
-    by_age: Brackets
+    by_age: Brackets | None = None
+    gap: Str | None = None
+    gap_from_age: Annotated[Int, Field(ge=0, le=120)] | None = None
 
     @model_validator(mode="after")
     def _brackets(self) -> AgeAddition:
-        _lookup_by_age(self.by_age, "by_age")
+        if (self.by_age is None) == (self.gap is None):
+            raise ValueError("give exactly one of 'by_age' and 'gap'")
+        if self.by_age is not None:
+            _lookup_by_age(self.by_age, "by_age")
+        if self.gap is None and self.gap_from_age is not None:
+            raise ValueError("gap_from_age without gap")
         return self
+
+    def declared_gaps(self) -> list[str]:
+        if self.gap is None:
+            return []
+        return [f"age {self.gap_from_age}+" if self.gap_from_age is not None else "age additions"]
 
 
 class Account(DatedBlock):
