@@ -73,7 +73,7 @@ def test_show_lists_uncovered_sub_sections_and_still_exits_0():
 
 
 def test_show_warns_beyond_the_verified_horizon():
-    data = json.loads(run("rulesets", "show", "guangzhou@2026-06-01", "--json").stdout)
+    data = json.loads(run("rulesets", "show", "guangzhou@2026-12-15", "--json").stdout)
     assert {w["code"] for w in data["warnings"]} == {"beyond_verified_through"}
     assert len(data["warnings"]) == 3  # one per file of the chain
 
@@ -182,3 +182,8 @@ def test_traceback_shows_the_error_for_developers():
 
     result = run("--traceback", "rulesets", "show", "atlantis")
     assert isinstance(result.exception, UnknownRegionError)
+
+
+def test_an_inverted_coverage_window_is_a_usage_error():
+    result = run("rulesets", "coverage", "nanjing", "--from", "2025-01-01", "--to", "2024-01-01")
+    assert result.exit_code == 2

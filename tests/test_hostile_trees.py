@@ -221,8 +221,8 @@ HOSTILE_VALUES: dict[str, tuple[str, str, str, str, dict[str, Any], list[str]]] 
         r"unemployment\.eligibility\[since=2022-06-01\]\.carried_over_admits$", GZ, GZ_ARGS),
     # engine review finding 1, second bullet
     "since as a string in a jiangxi block": (
-        "jiangxi/province.toml", 'since = 2018-12-01\nsource = "jx-ui-duration"',
-        'since = "2018-12-01"\nsource = "jx-ui-duration"',
+        "jiangxi/province.toml", 'since = 2018-12-01\nuntil = 2021-09-30\nsource = "jx-ui-duration"',
+        'since = "2018-12-01"\nuntil = 2021-09-30\nsource = "jx-ui-duration"',
         r"unemployment\.duration\[since=2018-12-01\]\.since$", NC, NC_ARGS),
     # reliability item 1, first bullet
     "involuntary_required as a string in national": (

@@ -144,8 +144,13 @@ def test_coverage_names_the_unemployment_gaps(shipped):
     assert missing_of(report, "nanjing", "low_income_standard") == [["2018-01-01", "2018-12-31"],
                                                                     ["2024-07-01", "2026-11-23"]]
     for region in ("nanchang", "ganzhou-ganxian", "guangzhou", "nanjing", "xiangyang"):
-        for section in ("unemployment.eligibility", "unemployment.duration"):
-            assert missing_of(report, region, section) == []
+        assert missing_of(report, region, "unemployment.eligibility") == []
+    # each province's own schedule (the law's 12/18/24 are maxima, not a schedule): Jiangxi's from
+    # its 2018-12 round, Jiangsu's from 令第125号 (2018-12-28); Guangdong's and Hubei's all along
+    assert missing_of(report, "nanchang", "unemployment.duration") == [["2018-01-01", "2018-11-30"]]
+    assert missing_of(report, "nanjing", "unemployment.duration") == [["2018-01-01", "2018-12-27"]]
+    assert missing_of(report, "guangzhou", "unemployment.duration") == []
+    assert missing_of(report, "xiangyang", "unemployment.duration") == []
 
 
 def test_jiangxi_switches_to_90_percent_on_the_chosen_date(shipped):
@@ -187,3 +192,62 @@ def test_an_edited_file_is_validated_again(tmp_path, shipped):
         resolve(tree, "nanchang", dt.date(2022, 1, 1))
     assert tree.file("national").trusted
     assert not RulesetTree(root).file("national").trusted
+
+
+def test_the_2021_hubei_rate_after_its_round_warns_as_unconfirmed(engine):
+    # 2021's 90 % was an adjustment to that round; from 2024-02 it is carried over without a notice
+    result = engine.calculate({"benefit": "unemployment", "region": "xiangyang", "as_of": "2025-12-15",
+                               "contribution_months": 60}).to_json()
+    rate = next(w for w in result["warnings"] if "unemployment.amount" in w["message"]["en"])
+    assert "one-off adjustment" in rate["message"]["en"]
+
+
+def test_nanjing_minimum_wage_in_2026_is_the_new_round(shipped):
+    data = show(shipped, "nanjing", dt.date(2026, 3, 1))
+    wage = next(s for s in data["subsections"] if s["subsection"] == "minimum_wage")
+    one = next(v for v in wage["values"] if v["param"] == "minimum_wage.monthly.一类")
+    assert one["value"] == "2660" and one["confidence"] == "unconfirmed"
+
+
+def test_coverage_never_reports_a_period_past_its_horizon_as_confirmed(make_tree):
+    # the test files say verified_through = 2025-12-31
+    province = """
+    [[minimum_wage]]
+    since = 2024-01-01
+    source = "law"
+    monthly = { "一类" = 2000 }
+    """
+    tree = make_tree(province=province)
+    report = coverage(tree, "prov", start=dt.date(2025, 1, 1), end=dt.date(2026, 6, 30))
+    periods = next(s for s in report["regions"][0]["sections"] if s["section"] == "minimum_wage")["periods"]
+    assert [(p["from"], p["to"], p["status"]) for p in periods] == [
+        ("2025-01-01", "2025-12-31", "confirmed"), ("2026-01-01", "2026-06-30", "unverified")]
+
+
+def test_coverage_counts_only_the_values_in_force_in_its_window(make_tree):
+    province = """
+    [[minimum_wage]]
+    since = 2019-01-01
+    until = 2020-12-31
+    source = "law"
+    monthly = { "一类" = 1800, "二类" = 1700 }
+
+    [[minimum_wage]]
+    since = 2021-01-01
+    source = "law"
+    monthly = { "一类" = 2000 }
+    """
+    tree = make_tree(province=province)
+    assert coverage(tree, "prov", start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))["summary"]["values"] == 1
+    assert coverage(tree, "prov", start=dt.date(2020, 6, 1), end=dt.date(2022, 12, 31))["summary"]["values"] == 3
+
+
+def test_shipped_coverage_has_no_confirmed_period_past_a_files_horizon(shipped):
+    report = coverage(shipped, end=dt.date(2026, 11, 29))
+    horizons = {f.region: f.meta.verified_through for f in shipped.all_files()}
+    for region in report["regions"]:
+        horizon = min(horizons[f.region] for f in shipped.chain(region["region"]))
+        for section in region["sections"]:
+            for p in section.get("periods", []):
+                if p["status"] in ("confirmed", "derived", "unconfirmed"):
+                    assert dt.date.fromisoformat(p["to"]) <= horizon, (region["region"], section["section"], p)

@@ -260,7 +260,11 @@ def rulesets_coverage(
     j = json_mode(as_json)
     with handled(j):
         first = parse_date_option(start, "from") or COVERAGE_START
-        data = coverage(tree(), region, first, parse_date_option(end, "to"))
+        last = parse_date_option(end, "to")
+    if last is not None and first > last:
+        raise typer.BadParameter(f"--from {first} is after --to {last}: give the earlier day first")
+    with handled(j):
+        data = coverage(tree(), region, first, last)
     if j:
         emit_json(data)
     else:

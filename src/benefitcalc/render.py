@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 STATUS_STYLE = {"confirmed": "green", "derived": "cyan", "unconfirmed": "yellow", "missing": "red",
-                "unused": "dim"}
+                "unused": "dim", "unverified": "magenta"}
 
 
 def _console(stderr: bool = False) -> Console:

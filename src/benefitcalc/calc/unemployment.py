@@ -31,6 +31,7 @@ from .retirement_age import (
 
 TWELVE = Decimal(12)
 AMOUNT = "unemployment.amount"
+MAX_DURATION = "unemployment.max_duration"
 NEAR = "unemployment.near_retirement"
 
 
@@ -95,19 +96,32 @@ def eligibility(case: UnemploymentCase, rules: Rules) -> list[Notice]:
 
 
 def duration(case: UnemploymentCase, rules: Rules) -> int:
-    """社会保险法 第46条: months by contribution time, plus months carried over, capped."""
+    """The province's months by contribution time, within 社会保险法 第46条's maxima ("最长为"
+    12 / 18 / 24), plus months carried over, at most 24. A province whose schedule is not
+    sourced is a declared gap: the law's maxima are never given as the entitlement."""
     sub = "unemployment.duration"
-    schedule = rules.block(sub).block.schedule
-    if schedule.unit == "years":
-        x = Decimal(case.contribution_months) / TWELVE
-        rules.computed("contribution_years", f"{case.contribution_months} / 12", x.quantize(Decimal("0.01")))
-    else:
-        x = Decimal(case.contribution_months)
-    new = int(rules.row(sub, "schedule", x, step="schedule_months"))
-    longest = int(rules.value(sub, "max_months", step="max_months"))
+    new = int(rules.row(sub, "schedule", contribution_time(case, rules.block(sub).block.schedule.unit, rules),
+                        step="schedule_months"))
+    cap = int(rules.row(MAX_DURATION, "maximum", contribution_time(case, rules.block(MAX_DURATION).block.maximum.unit,
+                                                                   rules), step="max_by_law"))
+    if new > cap:
+        new = rules.computed("schedule_months", f"min({new}, {cap}): the law's maximum for that contribution time "
+                             "(社会保险法 第46条)", cap)
+    longest = min(int(rules.value(sub, "max_months", step="max_months")),
+                  int(rules.value(MAX_DURATION, "max_months", step="max_months_by_law")))
     months = min(new + case.carried_over_months, longest)
     rules.computed("duration_months", f"min({new} + {case.carried_over_months}, {longest})", months)
     return months
+
+
+def contribution_time(case: UnemploymentCase, unit: str, rules: Rules) -> Decimal:
+    """Contribution months, or years where a schedule counts in years (a step, once)."""
+    if unit != "years":
+        return Decimal(case.contribution_months)
+    years = Decimal(case.contribution_months) / TWELVE
+    if "contribution_years" not in {s.id for s in rules.trace.steps}:
+        rules.computed("contribution_years", f"{case.contribution_months} / 12", years.quantize(Decimal("0.01")))
+    return years
 
 
 def flat_per_tier(case: UnemploymentCase, rules: Rules) -> Decimal:
@@ -239,7 +253,7 @@ BENEFIT = Benefit(
     amounts=(Amount("monthly_benefit", "月领取金额", "monthly benefit"),
              Amount("duration_months", "领取月数", "months", kind="count"),
              Amount("total_benefit", "合计", "total")),
-    reads=("unemployment.eligibility", "unemployment.duration", AMOUNT, "unemployment.extras", NEAR,
+    reads=("unemployment.eligibility", "unemployment.duration", MAX_DURATION, AMOUNT, "unemployment.extras", NEAR,
            RETIREMENT_RULE),
     methods={AMOUNT: {"flat_per_tier": flat_per_tier, "share_of_minimum_wage": share_of_minimum_wage,
                       "share_of_own_wage": share_of_own_wage}, RETIREMENT_RULE: RETIREMENT_METHODS},
@@ -254,6 +268,8 @@ BENEFIT = Benefit(
         "contribution_years": ("缴费年限", "years of contributions"),
         "schedule_months": ("按缴费时间确定的领取月数", "months by contribution time"),
         "max_months": ("最长领取月数", "longest entitlement"),
+        "max_by_law": ("法定最长领取月数（按缴费时间）", "the law's maximum for the contribution time"),
+        "max_months_by_law": ("法定最长领取月数（合计）", "the law's longest entitlement"),
         "duration_months": ("领取期限（月）", "months of benefit"),
         "share": ("失业保险金占最低工资标准的比例", "share of the minimum wage"),
         "flat_amount": ("失业保险金月标准", "monthly benefit standard"),

@@ -60,6 +60,7 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
             ps = sweep(sub)
             if is_area(sub):
                 ps = _mark_unused(sub, ps, sweep)
+            ps = _past_horizon(ps)
             missing = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status == "missing"]
             covered = [[p.start.isoformat(), p.end.isoformat()] for p in ps if p.status not in ("missing", "unused")]
             summary["missing_periods"] += len(missing)
@@ -72,7 +73,7 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
         for f in chain:
             if f.name not in counted:
                 counted.add(f.name)
-                _count(f, summary)
+                _count(f, summary, start, end)
     summary["confirmed_share"] = (f"{Decimal(summary['confirmed']) / summary['values']:.3f}"
                                   if summary["values"] else "0")
     return {"from": start.isoformat(), "to": end.isoformat(), "regions": regions, "summary": summary}
@@ -100,12 +101,40 @@ class _Sweeps:
         return self._done[sub]
 
 
-def _count(f: RulesetFile, summary: dict[str, Any]) -> None:
+def _count(f: RulesetFile, summary: dict[str, Any], start: dt.date, end: dt.date) -> None:
+    """The values of the blocks in force at some day of the window (a yearly block: of a
+    year the window touches or the year before)."""
     for sub in f.subsections:
-        for i in range(len(f.blocks(sub))):
+        yearly = kind_of(sub) == "yearly"
+        for i, b in enumerate(f.blocks(sub)):
+            if yearly:
+                inside = start.year - 1 <= b.year <= end.year
+            else:
+                last = f.end(sub, i)
+                inside = b.since <= end and (last is None or last >= start)
+            if not inside:
+                continue
             for v in f.values(sub, i):
                 summary["values"] += 1
                 summary[v.confidence] += 1
+
+
+def _past_horizon(ps: list[Period]) -> list[Period]:
+    """A period past the ``verified_through`` of a file it rests on is "unverified": nobody
+    has checked that the block still holds then, so it is not reported as confirmed."""
+    out: list[Period] = []
+    for p in ps:
+        if not p.found or p.status in ("missing", "unused"):
+            out.append(p)
+            continue
+        horizon = min(x.file.meta.verified_through for x in p.found)
+        if p.end <= horizon:
+            out.append(p)
+        elif p.start > horizon:
+            out.append(p._replace(status="unverified"))
+        else:
+            out += [p._replace(end=horizon), p._replace(start=horizon + DAY, status="unverified")]
+    return out
 
 
 def _mark_unused(sub: str, ps: list[Period], sweep: Callable[[str], list[Period]]) -> list[Period]:

@@ -34,6 +34,13 @@ class UnemploymentEligibility(DatedBlock):
     carried_over_admits: Bool = False
 
 
+def _months_by_time(table: Brackets, name: str) -> None:
+    """Whole months looked up by contribution time (months or years)."""
+    if table.mode != "lookup" or table.unit not in ("months", "years"):
+        raise ValueError(f"{name} must be lookup brackets in months or years")
+    table.check_values(name, check_whole)
+
+
 class UnemploymentDuration(DatedBlock):
     """Months of benefit by contribution time (社会保险法 第46条), plus months carried over."""
 
@@ -42,9 +49,20 @@ class UnemploymentDuration(DatedBlock):
 
     @model_validator(mode="after")
     def _lookup(self) -> UnemploymentDuration:
-        if self.schedule.mode != "lookup" or self.schedule.unit not in ("months", "years"):
-            raise ValueError("schedule must be lookup brackets in months or years")
-        self.schedule.check_values("schedule", check_whole)
+        _months_by_time(self.schedule, "schedule")
+        return self
+
+
+class UnemploymentMaxDuration(DatedBlock):
+    """社会保险法 第46条: the *maximum* months by contribution time ("最长为"), and the most in all
+    with months carried over; a province's schedule is held within them."""
+
+    maximum: Brackets
+    max_months: Whole
+
+    @model_validator(mode="after")
+    def _lookup(self) -> UnemploymentMaxDuration:
+        _months_by_time(self.maximum, "maximum")
         return self
 
 
@@ -133,6 +151,7 @@ class NearRetirement(DatedBlock):
 GROUP = Group("unemployment", [
     Subsection("unemployment.eligibility", UnemploymentEligibility),
     Subsection("unemployment.duration", UnemploymentDuration),
+    Subsection("unemployment.max_duration", UnemploymentMaxDuration),
     Subsection("unemployment.amount", UnemploymentAmount),
     Subsection("unemployment.extras", UnemploymentExtras),
     Subsection("unemployment.near_retirement", NearRetirement),
