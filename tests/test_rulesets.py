@@ -251,3 +251,14 @@ def test_shipped_coverage_has_no_confirmed_period_past_a_files_horizon(shipped):
             for p in section.get("periods", []):
                 if p["status"] in ("confirmed", "derived", "unconfirmed"):
                     assert dt.date.fromisoformat(p["to"]) <= horizon, (region["region"], section["section"], p)
+
+
+def test_show_and_coverage_agree_on_a_blocks_status(shipped):
+    day = dt.date(2023, 6, 1)
+    report = coverage(shipped, "nanjing", start=day, end=day)
+    statuses = {s["section"]: s["periods"][0]["status"] for s in report["regions"][0]["sections"]
+                if s.get("periods") and s["periods"][0].get("block")}
+    shown = {d["subsection"]: d["status"] for d in show(shipped, "nanjing", day)["subsections"]}
+    for sub, status in statuses.items():
+        if sub in shown and kind_of(sub) == "dated":
+            assert shown[sub] == status, sub

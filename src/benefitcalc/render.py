@@ -59,8 +59,9 @@ def _block_table(s: dict[str, Any]) -> Table:
         t.add_row(escape(v["param"].removeprefix(s["subsection"] + ".")), escape(str(v["value"])),
                   f"[{style}]{v['confidence']}[/]", escape(v["source"]),
                   "" if v["note"] == s["note"] else escape(v["note"]))
-    if s["note"]:
-        t.caption = escape(f"{s['block_confidence']}: {s['note']}")
+    status = s.get("status", s["block_confidence"])
+    if s["note"] or status != "confirmed":
+        t.caption = escape(f"{status}: {s['note']}" if s["note"] else status)
         t.caption_justify = "left"
     return t
 

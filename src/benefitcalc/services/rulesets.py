@@ -119,7 +119,10 @@ def describe(r: Resolved, x: InForce) -> dict[str, Any]:
                            "block": x.ref().to_json()}
     if hasattr(block, "since"):
         out["in_force"] = [block.since.isoformat(), x.end.isoformat() if x.end else None]
-    out.update({"block_confidence": block.confidence, "note": block.note, "settings": _settings(block),
+    # status: the least certain of the block and its values, as coverage reports the block
+    status = "missing" if block.unsourced_note() else x.file.status(x.subsection, x.position)
+    out.update({"block_confidence": block.confidence, "status": status,
+                "note": block.note, "settings": _settings(block),
                 "sources": sorted(sources), "values": values})
     return out
 
