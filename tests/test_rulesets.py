@@ -138,8 +138,8 @@ def test_a_districts_minimum_wage_is_the_documented_figure(shipped, region, dist
 
 def test_coverage_names_the_unemployment_gaps(shipped):
     report = coverage(shipped, end=dt.date(2026, 11, 23))
-    # Hubei: no rule sourced between the 2015 notice (70 %) and the 2021 one (90 %)
-    assert missing_of(report, "xiangyang", "unemployment.amount") == [["2018-01-01", "2021-08-31"]]
+    # Hubei: no rule sourced between the 2015 notice (70 %) and 90 % reported in force on 2020-07-15
+    assert missing_of(report, "xiangyang", "unemployment.amount") == [["2018-01-01", "2020-07-14"]]
     # Nanjing: 低保 (the Jiangsu floor) sourced from 2019 through the 1050 of 2023-07-01
     assert missing_of(report, "nanjing", "low_income_standard") == [["2018-01-01", "2018-12-31"],
                                                                     ["2024-07-01", "2026-11-23"]]
