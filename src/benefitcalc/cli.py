@@ -40,7 +40,8 @@ APP_SETTINGS: dict[str, Any] = dict(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app = typer.Typer(**APP_SETTINGS)
-rulesets_app = typer.Typer(help="Inspect and check the rulesets: list, show, check, coverage.",
+rulesets_app = typer.Typer(help="Inspect, check and compare the rulesets: list, show, check, coverage; diff (with "
+                                "--impact), history, sources; new-block, fmt.",
                            no_args_is_help=True)
 app.add_typer(rulesets_app, name="rulesets")
 
@@ -271,6 +272,187 @@ def rulesets_coverage(
         from . import render
 
         render.coverage(data)
+
+
+class AuditFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def audit_out(fmt: AuditFormat | None) -> str:
+    return fmt.value if fmt is not None else ("text" if sys.stdout.isatty() else "json")
+
+
+AuditFormatOpt = Annotated[AuditFormat | None, typer.Option(
+    "--format", help="text (a table, the default on a terminal), json (the default otherwise) or markdown (a "
+    "report).")]
+
+
+@rulesets_app.command("diff")
+def rulesets_diff(
+    a: Annotated[str, typer.Argument(help="REGION@DATE, a rulesets folder or file, or git:REV (the shipped tree at a "
+                                          "git revision of this checkout).")],
+    b: Annotated[str, typer.Argument(help="The same, for the other side.")],
+    region: Annotated[str | None, typer.Option("--region", help="The region, where a side is a tree or git:REV.")]
+    = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
+                                              help="The date, where a side does not say it.")] = None,
+    impact_cases: Annotated[str | None, typer.Option(
+        "--impact", metavar="CASES", help="Recompute these cases (JSON Lines, a JSON array or .csv) under both "
+        "sides and summarise the change per benefit and amount; a case without as_of takes each side's date.")]
+    = None,
+    impact_out: Annotated[str | None, typer.Option(
+        "--impact-out", metavar="FILE", help="With --impact: one JSON line per case (amounts on each side, change).")]
+    = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for --impact (each builds its own engines).")]
+    = 1,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 5 when there are differences (like git diff "
+                                                                "--exit-code).")] = False,
+    fmt: AuditFormatOpt = None,
+) -> None:
+    """Every parameter added, removed or changed between two sets of rules in force.
+
+    Each change names its param path (as `rulesets show` and the steps do), the level it lives
+    at, old and new value, the change and % change, the block and the source on each side; a
+    change of method is one entry naming both methods.
+
+    Example: benefitcalc rulesets diff nanchang@2023-07-01 nanchang@2024-07-01
+    """
+    from .services import audit
+
+    out = audit_out(fmt)
+    with handled(out == "json"):
+        day = parse_date_option(as_of)
+        sides = (audit.side(a, tree(), region, day), audit.side(b, tree(), region, day))
+        data = audit.diff(*sides)
+        if impact_cases is not None:
+            long_running()
+            records = audit.impact(*sides, audit.read_objects(impact_cases), jobs=jobs)
+            data["impact"] = audit.summarize(*sides, _write_lines(records, impact_out))
+    if out == "json":
+        emit_json(data, compact=True)
+    else:
+        from . import render
+
+        render.diff(data, markdown=out == "markdown")
+    if exit_code and data["changes"]:
+        raise typer.Exit(int(ExitStatus.DIFFERENCES))
+
+
+def _write_lines(records: Iterator[dict[str, Any]], path: str | None) -> Iterator[dict[str, Any]]:
+    """Pass records through, writing each as a JSON line to ``path`` if given."""
+    if path is None:
+        yield from records
+        return
+    with open(path, "w", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            yield record
+
+
+@rulesets_app.command("history")
+def rulesets_history(
+    region: Annotated[str, typer.Argument(help="Region slug, alias or admin code.")],
+    param: Annotated[str, typer.Argument(help="A param path as `rulesets show` prints it, e.g. "
+                                              "unemployment.amount.share or minimum_wage.monthly.一类.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """One parameter over time: the value a calculation reads from each day a block starts
+    (each year for yearly figures), with its level, block, source and confidence."""
+    from .services import audit
+
+    answer(as_json, lambda: audit.history(tree(), region, param), "history")
+
+
+@rulesets_app.command("sources")
+def rulesets_sources(
+    region: Annotated[str | None, typer.Argument(help="One region's chain; default every file.")] = None,
+    ident: Annotated[str | None, typer.Argument(help="One source id (jx-ui-2024 or jiangxi:jx-ui-2024): the values "
+                                                     "that cite it.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every document the rulesets cite, with the confidence of the values that use it."""
+    from .services import audit
+
+    answer(as_json, lambda: audit.sources(tree(), region, ident), "sources")
+
+
+def answer(as_json: bool, make: Callable[[], dict[str, Any]], drawer: str) -> None:
+    """Compute a report and print it as one JSON line or with the named ``render`` function."""
+    j = json_mode(as_json)
+    with handled(j):
+        data = make()
+    if j:
+        emit_json(data, compact=True)
+    else:
+        from . import render
+
+        getattr(render, drawer)(data)
+
+
+@rulesets_app.command("new-block")
+def rulesets_new_block(
+    region: Annotated[str, typer.Argument(help="The region whose file gets the block.")],
+    subsection: Annotated[str, typer.Argument(help="The dated sub-section, e.g. minimum_wage.")],
+    since: Annotated[str, typer.Option("--since", metavar="YYYY-MM-DD", help="The new block's first day.")],
+) -> None:
+    """Copy the block in force on --since into a new block from that day (the old one closed
+    the day before), ready to edit. The file is rewritten canonically: comments are not kept."""
+    from .services import audit
+
+    with handled(False):
+        day = parse_date_option(since, "since")
+        assert day is not None
+        path = audit.new_block(tree(), region, subsection, day)
+    sys.stderr.write(f"benefitcalc: wrote {path} (a new {subsection} block from {day}; comments are not kept): "
+                     "edit it, bump meta.version, then run `benefitcalc rulesets check --write-manifest`\n")
+
+
+@rulesets_app.command("fmt")
+def rulesets_fmt(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Ruleset files; default every file of the tree.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Only say which files would change; exit 5 if any.")] = False,
+) -> None:
+    """Rewrite ruleset files canonically (the same data, in one layout; idempotent).
+
+    Comments are not kept: run it on files whose comments you do not need, or use --check."""
+    from .services import audit
+
+    with handled(False):
+        files = paths or tree().paths
+        changed = audit.fmt(list(files), check)
+    for path in changed:
+        sys.stdout.write(f"{'would reformat' if check else 'reformatted'} {path}\n")
+    if check and changed:
+        raise typer.Exit(int(ExitStatus.DIFFERENCES))
+
+
+@app.command("verify")
+def verify(
+    results: Annotated[str, typer.Argument(help="Saved results: one JSON result, a JSON array or JSON Lines, or - "
+                                                "for standard input.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Recompute saved results from the case each echoes, with the current rulesets: do the
+    amounts and resolved_sha256 still match? Where not, the parameters the result used whose
+    value changed. Exit 0 when all match, 5 when any differs."""
+    from .services import audit
+
+    j = json_mode(as_json)
+    differs = 0
+    with handled(j):
+        for record in audit.verify(audit.read_objects(results), tree()):
+            differs += not record["match"]
+            if j:
+                emit_json(record, compact=True)
+            else:
+                from . import render
+
+                render.verified(record)
+    if differs:
+        sys.stderr.write(f"benefitcalc: {plural(differs, 'result')} no longer match{'es' if differs == 1 else ''}\n")
+        raise typer.Exit(int(ExitStatus.DIFFERENCES))
 
 
 class SchemaKind(str, Enum):

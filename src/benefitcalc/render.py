@@ -200,3 +200,122 @@ def result(data: dict[str, Any], explain: bool, lang: str,
     elif data["steps"]:
         hint = "显示每一步的公式和依据" if zh else "shows every step with its formula and source"
         c.print(f"[dim]--explain {hint}[/]")
+
+
+# -- auditors ----------------------------------------------------------------------------------
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+
+def _when(block: dict[str, Any] | None) -> str:
+    if not block:
+        return ""
+    return f"{block.get('region', '')} {block.get('since') or block.get('year') or ''}".strip()
+
+
+def diff(data: dict[str, Any], markdown: bool = False) -> None:
+    """A diff's changes (and its impact summary), as a table or a Markdown report."""
+    a, b = data["a"], data["b"]
+    head = ["param", "level", "kind", "old", "new", "change", "%", "block a → b", "source a → b"]
+    rows = [[c["param"], c["level"], c["kind"], str(c["old"] if c["old"] is not None else "—"),
+             str(c["new"] if c["new"] is not None else "—"), c["change"] or "", c["pct"] or "",
+             f"{_when(c['block']['a'])} → {_when(c['block']['b'])}",
+             f"{c['sources']['a'] or '—'} → {c['sources']['b'] or '—'}"] for c in data["changes"]]
+    title = f"{a['spec']} → {b['spec']}: {len(rows)} change{'s' if len(rows) != 1 else ''}"
+    impact = data.get("impact")
+    if markdown:
+        out = [f"# {title}", "", _md_row(head), "|" + "---|" * len(head), *(_md_row(r) for r in rows), ""]
+        if impact:
+            out += [f"## Impact on {impact['cases']} cases", "",
+                    _md_row(["benefit", "amount", "cases", "gain", "lose", "same", "total", "mean", "min", "max",
+                             "largest"]), "|" + "---|" * 11]
+            out += [_md_row([str(r["benefit"]), r["amount"], str(r["cases"]), str(r["gain"]), str(r["lose"]),
+                             str(r["same"]), r["total_change"], r["mean_change"], r["min"], r["max"],
+                             ", ".join(f"{x['id']} {x['change']}" for x in r["largest"])])
+                    for r in impact["by_amount"]]
+            if impact["not_comparable"]:
+                out += ["", f"Not comparable: {len(impact['not_comparable'])} cases (valid on one side only)."]
+        sys_out("\n".join(out) + "\n")
+        return
+    c = _console()
+    t = Table(title=escape(title), title_justify="left")
+    for col in head:
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        t.add_row(*map(escape, r))
+    c.print(t)
+    if impact:
+        i = Table(title=escape(f"Impact on {impact['cases']} cases"), title_justify="left")
+        for col in ("benefit", "amount", "cases", "gain", "lose", "same", "total", "mean", "min", "max", "largest"):
+            i.add_column(col, overflow="fold")
+        for r in impact["by_amount"]:
+            i.add_row(*map(escape, [str(r["benefit"]), r["amount"], str(r["cases"]), str(r["gain"]), str(r["lose"]),
+                                    str(r["same"]), r["total_change"], r["mean_change"], r["min"], r["max"],
+                                    ", ".join(f"{x['id']} {x['change']}" for x in r["largest"])]))
+        c.print(i)
+        for x in impact["not_comparable"]:
+            c.print(f"[yellow]not comparable[/] {escape(str(x['id']))}: {escape(str(x['reason']))}")
+
+
+def sys_out(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text)
+
+
+def history(data: dict[str, Any]) -> None:
+    """A parameter's timeline, with a bar per value."""
+    from decimal import Decimal, InvalidOperation
+
+    c = _console()
+    numbers: list[Decimal | None] = []
+    for row in data["timeline"]:
+        try:
+            numbers.append(Decimal(str(row["value"])))
+        except (InvalidOperation, ValueError):
+            numbers.append(None)
+    top = max((n for n in numbers if n is not None), default=None)
+    t = Table(title=escape(f"{data['param']} — {data['region']}"), title_justify="left")
+    for col in ("from", "value", "", "level", "source", "confidence"):
+        t.add_column(col, overflow="fold", no_wrap=not col)
+    for row, n in zip(data["timeline"], numbers, strict=True):
+        bar = "█" * max(1, int(n / top * 20)) if n is not None and top else ""
+        style = STATUS_STYLE.get(row["confidence"], "")
+        t.add_row(escape(row["from"]), escape(str(row["value"] if row["value"] is not None else "—")),
+                  f"[{style}]{bar}[/]" if style else bar, escape(str(row["level"] or "")),
+                  escape(str(row["source"] or "")), f"[{style}]{row['confidence']}[/]" if style else row["confidence"])
+    c.print(t)
+
+
+def sources(data: dict[str, Any]) -> None:
+    """The documents cited, or one document and the values citing it."""
+    c = _console()
+    for q, src in data["sources"].items():
+        head = f"[bold]{escape(q)}[/] {escape(src.get('title', ''))}"
+        more = " · ".join(escape(str(src[k])) for k in ("issuer", "doc_no", "date") if src.get(k))
+        c.print(head + (f" ({more})" if more else ""))
+        if src.get("url"):
+            c.print(f"  {escape(src['url'])}")
+        if src.get("note"):
+            c.print(f"  [dim]{escape(src['note'])}[/]")
+        counts = ", ".join(f"{k} {v}" for k, v in src["confidence"].items()) or "cited by no value"
+        values = src["values"]
+        if isinstance(values, list):
+            for v in values:
+                when = _when(v["block"])
+                c.print(f"  {escape(v['param'])} = {escape(str(v['value']))} ({escape(when)}, {v['confidence']})")
+        else:
+            c.print(f"  {values} values: {escape(counts)}")
+
+
+def verified(record: dict[str, Any]) -> None:
+    c = _console()
+    if record["match"]:
+        c.print(f"[green]✓[/] {escape(str(record['id']))}: amounts and rules match")
+        return
+    c.print(f"[red]✗[/] {escape(str(record['id']))}: " + escape(record.get("reason") or (
+        "amounts differ" if not record.get("amounts_match", True) else "the rules used changed")))
+    for ch in record.get("changed", []):
+        c.print(f"  {escape(ch['param'])}: {escape(str(ch['saved']))} → {escape(str(ch['now']))}")
