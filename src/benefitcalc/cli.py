@@ -899,7 +899,8 @@ def calc(
     """Compute cases given as JSON (see `benefitcalc schema case`): one result per case, in order.
 
     With several cases a bad one costs its own line (its error object, with its line number)
-    and the exit status is 3 if any failed.
+    and the exit status is 3 if any failed. For more than a handful of cases use `benefitcalc
+    batch` (worker processes, CSV, a summary, atomic output).
     """
     from .models import ErrorResult
     from .services.calculate import calculate_stream
@@ -929,6 +930,76 @@ def calc(
     if strict and warned:
         sys.stderr.write(f"benefitcalc: strict: {plural(warned, 'result')} of {count} carry warnings\n")
         raise typer.Exit(int(ExitStatus.DIFFERENCES))
+
+
+class BatchFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command("batch")
+def batch(
+    source: Annotated[str, typer.Argument(metavar="IN", help="Cases: a .jsonl or .csv file, or - for standard input "
+                                                              "(JSON Lines unless --input-format csv).")],
+    out: Annotated[str | None, typer.Option("-o", "--output", metavar="OUT", help="Write here (atomically: a "
+                                            "temporary file renamed at the end); default standard output.")] = None,
+    fmt: Annotated[BatchFormat, typer.Option("--format", help="jsonl (one result or error object per line) or csv "
+                                             "(flat columns: line, id, benefit, …, amounts.*, error.code, case.*).")]
+    = BatchFormat.jsonl,
+    input_format: Annotated[BatchFormat | None, typer.Option(
+        "--input-format", help="jsonl or csv; default from IN's extension (.csv), else jsonl.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes, each with its own engine; "
+                                             "default the machine's cores; 1 runs in this process.")] = None,
+    steps: Annotated[bool, typer.Option("--steps", help="Keep every result's steps: several times larger and "
+                                        "slower to write, so left out by default.")] = False,
+    summary_json: Annotated[str | None, typer.Option("--summary-json", metavar="FILE", help="Also write the summary "
+                                                     "(cases per benefit, eligible, errors, time) as JSON.")] = None,
+) -> None:
+    """Many cases, one output line each, in input order, in constant memory.
+
+    A bad line becomes its error object (with its line number and id) and the run goes on;
+    exit 3 if any line failed, else 0. A summary goes to stderr at the end (a progress bar
+    too, when stderr is a terminal). An interrupted run leaves no partial OUT.
+
+    Example: benefitcalc batch cases.jsonl -o results.jsonl --jobs 4
+    """
+    from pathlib import Path as _Path
+
+    from .services import batch as runner
+
+    long_running()
+    kind = (input_format or (BatchFormat.csv if source.endswith(".csv") else BatchFormat.jsonl)).value
+    summary = runner.Summary()
+    target = None
+    with handled(False), open_input(source) as stream:
+        items = runner.read_csv(stream) if kind == "csv" else runner.read_jsonl(stream)
+        answers = runner.results(items, jobs=jobs or runner.default_jobs(), steps=steps,
+                                 rulesets_dir=STATE.rulesets_dir)
+        target = runner.AtomicFile(_Path(out)) if out else None
+        sink = target.file if target else sys.stdout
+        try:
+            from . import render
+
+            with render.batch_progress(sys.stderr.isatty()) as tick:
+                runner.write(answers, sink, fmt.value, summary, tick)
+        except BaseException:
+            if target:
+                target.discard()
+            raise
+        if target:
+            target.commit()
+    if summary.lines == 0:
+        fail("invalid_input", f"no case in {'standard input' if source == '-' else source}", False)
+    report = summary.to_json()
+    sys.stderr.write(f"benefitcalc: {report['lines']} lines: {report['results']} results ({report['eligible']} "
+                     f"eligible), {report['errors']} errors, {report['seconds']} s"
+                     + (f" ({report['cases_per_second']}/s)" if report["cases_per_second"] else "") + "; "
+                     + ", ".join(f"{k} {v}" for k, v in report["by_benefit"].items()) + "\n")
+    if summary_json:
+        with open(summary_json, "w", encoding="utf-8") as f:
+            json.dump(report, f, ensure_ascii=False)
+    if summary.errors:
+        raise typer.Exit(int(ExitStatus.INVALID_INPUT))
 
 
 def plural(n: int, word: str) -> str:

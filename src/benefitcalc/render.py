@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -319,3 +321,25 @@ def verified(record: dict[str, Any]) -> None:
         "amounts differ" if not record.get("amounts_match", True) else "the rules used changed")))
     for ch in record.get("changed", []):
         c.print(f"  {escape(ch['param'])}: {escape(str(ch['saved']))} → {escape(str(ch['now']))}")
+
+
+@contextmanager
+def batch_progress(show: bool) -> Iterator[Callable[[], None] | None]:
+    """A progress line on stderr (lines, rate, time) while a batch runs, when ``show``."""
+    if not show:
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.completed} lines"), TextColumn("{task.speed} lines/s"),
+                  TimeElapsedColumn(), console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("batch", total=None)
+        count = 0
+
+        def tick() -> None:
+            nonlocal count
+            count += 1
+            if count % 500 == 0:
+                bar.update(task, completed=count)
+
+        yield tick
