@@ -329,17 +329,20 @@ def batch_progress(show: bool) -> Iterator[Callable[[], None] | None]:
     if not show:
         yield None
         return
+    import time
+
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.completed} lines"), TextColumn("{task.speed} lines/s"),
-                  TimeElapsedColumn(), console=_console(stderr=True), transient=True) as bar:
-        task = bar.add_task("batch", total=None)
-        count = 0
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("0 lines", total=None)
+        count, start = 0, time.perf_counter()
 
         def tick() -> None:
             nonlocal count
             count += 1
             if count % 500 == 0:
-                bar.update(task, completed=count)
+                rate = count / max(time.perf_counter() - start, 1e-9)
+                bar.update(task, description=f"{count:,} lines, {rate:,.0f}/s")
 
         yield tick
