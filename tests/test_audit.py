@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from benefitcalc.cli import app
 from benefitcalc.engine import Engine
+from benefitcalc.errors import InvalidInputError
 from benefitcalc.rules.tree import RulesetTree
 from benefitcalc.services import audit
 from benefitcalc.services.rulesets import show
@@ -223,3 +224,39 @@ def test_a_git_revision_is_a_side(tmp_path):
                               "--region", "xiangyang", "--as-of", "2026-01-01"], cwd=repo, capture_output=True,
                              text=True)
     assert missing.returncode == 3 and "git:nosuchrev" in missing.stderr
+
+
+def test_history_of_an_additive_value_shows_each_levels_block_and_refuses_an_unknown_param():
+    data = audit.history(SHIPPED, "nanjing", "resident_pension.basic.at_least")
+    rows = [(row["from"], row["level"], row["value"]) for row in data["timeline"]]
+    # Jiangsu's provincial minimum and Nanjing's own run side by side: both rows on a day both are in force
+    assert ("2021-01-01", "province", "173") in rows and ("2021-01-01", "city", "500") in rows
+    assert rows[-1] == ("2025-01-01", None, None)  # the province's 2024 block ends with 2024: nothing after
+    with pytest.raises(InvalidInputError, match="no block of nanjing"):
+        audit.history(SHIPPED, "nanjing", "minimum_wage.monthly.nosuch")
+    assert run("rulesets", "history", "nanjing", "minimum_wage.monthly.nosuch").exit_code == 3
+
+
+def test_new_block_on_an_area_list_and_an_unknown_subsection(tmp_path):
+    root = copy_tree(tmp_path)
+    audit.new_block(RulesetTree(root), "nanjing", "area.minimum_wage", dt.date(2027, 1, 1))
+    areas = RulesetTree(root).file("nanjing").blocks("area.minimum_wage")
+    assert [a.since for a in areas][-2:] == [dt.date(2021, 8, 1), dt.date(2027, 1, 1)]
+    assert areas[-2].until == dt.date(2026, 12, 31) and areas[-1].districts == areas[-2].districts
+    with pytest.raises(InvalidInputError):
+        audit.new_block(RulesetTree(root), "nanjing", "no_such_section", dt.date(2027, 1, 1))
+
+
+def test_verify_explains_lines_that_are_not_results(tmp_path):
+    records = list(audit.verify([{"id": "x", "benefit": "unemployment"}, {"error": {"code": "invalid_input"}}],
+                                SHIPPED))
+    assert [r["match"] for r in records] == [False, False]
+    assert all(r["reason"] for r in records)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert run("verify", str(empty)).exit_code == 3
+
+
+def test_impact_out_without_impact_is_a_usage_error():
+    result = run("rulesets", "diff", "nanchang@2023-07-01", "nanchang@2024-07-01", "--impact-out", "x.jsonl")
+    assert result.exit_code == 2

@@ -310,6 +310,7 @@ def rulesets_diff(
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 5 when there are differences (like git diff "
                                                                 "--exit-code).")] = False,
     fmt: AuditFormatOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Every parameter added, removed or changed between two sets of rules in force.
 
@@ -321,7 +322,9 @@ def rulesets_diff(
     """
     from .services import audit
 
-    out = audit_out(fmt)
+    if impact_out is not None and impact_cases is None:
+        raise typer.BadParameter("--impact-out needs --impact CASES")
+    out = "json" if as_json else audit_out(fmt)
     with handled(out == "json"):
         day = parse_date_option(as_of)
         sides = (audit.side(a, tree(), region, day), audit.side(b, tree(), region, day))
@@ -345,7 +348,13 @@ def _write_lines(records: Iterator[dict[str, Any]], path: str | None) -> Iterato
     if path is None:
         yield from records
         return
-    with open(path, "w", encoding="utf-8") as f:
+    try:
+        f = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        from .errors import InvalidInputError
+
+        raise InvalidInputError(f"--impact-out {path}: {exc.strerror}", field="impact_out") from None
+    with f:
         for record in records:
             f.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
             yield record

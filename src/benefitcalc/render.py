@@ -281,7 +281,7 @@ def history(data: dict[str, Any]) -> None:
     top = max((n for n in numbers if n is not None), default=None)
     t = Table(title=escape(f"{data['param']} — {data['region']}"), title_justify="left")
     for col in ("from", "value", "", "level", "source", "confidence"):
-        t.add_column(col, overflow="fold", no_wrap=not col)
+        t.add_column(col, overflow="fold", no_wrap=col in ("", "from"))
     for row, n in zip(data["timeline"], numbers, strict=True):
         bar = "█" * max(1, int(n / top * 20)) if n is not None and top else ""
         style = STATUS_STYLE.get(row["confidence"], "")
@@ -319,6 +319,12 @@ def verified(record: dict[str, Any]) -> None:
         return
     c.print(f"[red]✗[/] {escape(str(record['id']))}: " + escape(record.get("reason") or (
         "amounts differ" if not record.get("amounts_match", True) else "the rules used changed")))
+    amounts = record.get("amounts")
+    if amounts:
+        for name, saved in (amounts.get("saved") or {}).items():
+            now = (amounts.get("now") or {}).get(name)
+            if now != saved:
+                c.print(f"  {escape(name)}: {escape(str(saved))} → {escape(str(now))}")
     for ch in record.get("changed", []):
         c.print(f"  {escape(ch['param'])}: {escape(str(ch['saved']))} → {escape(str(ch['now']))}")
 

@@ -11,6 +11,7 @@ for the shipped tree at a revision of the current git checkout.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 import subprocess
 import tarfile
@@ -41,6 +42,8 @@ class Side(NamedTuple):
 
 def git_tree(rev: str, cwd: Path | None = None) -> RulesetTree:
     """The ``rulesets/`` folder of a git revision of the checkout around ``cwd``, read with git."""
+    if not rev or rev.startswith("-"):
+        raise InvalidInputError(f"git:{rev}: not a revision", field="side")
     if shutil.which("git") is None:
         raise InvalidInputError("git:REV needs git, which is not installed", field="side")
     where = str(cwd or Path.cwd())
@@ -49,6 +52,9 @@ def git_tree(rev: str, cwd: Path | None = None) -> RulesetTree:
         raise InvalidInputError(f"git:{rev}: {where} is not inside a git checkout", field="side")
     root = top.stdout.strip()
     folder = Path(tempfile.mkdtemp(prefix="benefitcalc-git-"))
+    import atexit
+
+    atexit.register(shutil.rmtree, folder, True)
     archive = folder / "rev.tar"
     made = subprocess.run(["git", "-C", root, "archive", "--format=tar", "-o", str(archive), rev, "rulesets"],
                           capture_output=True, text=True)
@@ -71,13 +77,15 @@ def side(spec: str, tree: RulesetTree, region: str | None, as_of: dt.date | None
         other = RulesetTree(root)
         name = region or (other.slug_of_path(path) if path.is_file() else None)
         return Side(spec, other, other.find(_need(name, "region", spec)), _need(as_of, "as_of", spec))
+    if "@" not in spec and ("/" in spec or spec.endswith(".toml")):
+        raise InvalidInputError(f"{spec}: no such file or folder", field="side")
     name, day = split_region_date(spec, None if "@" in spec else as_of)
     return Side(spec, tree, tree.find(name), _need(day, "as_of", spec))
 
 
 def _tree_root(path: Path) -> Path:
     """The tree a ruleset file belongs to: the folder that holds ``national.toml``."""
-    for parent in path.resolve().parents:
+    for parent in [path.resolve(), *path.resolve().parents]:
         if (parent / "national.toml").is_file():
             return parent
     raise InvalidInputError(f"{path}: no national.toml above it, so it is not in a rulesets tree", field="side")
@@ -121,11 +129,24 @@ def in_force(s: Side) -> dict[tuple[str, str], Entry]:
             param = f"{x.subsection}.{v.path}"
             out[(param, x.level)] = Entry(param, x.subsection, x.level, x.region, json_value(v.value), ref,
                                           r.qualify(v.source, x.file)[0], v.confidence)
-        method = getattr(x.block, "method", None)
-        if method is not None:
-            out[(f"{x.subsection}.method", x.level)] = Entry(
-                f"{x.subsection}.method", x.subsection, x.level, x.region, method, ref,
-                r.qualify(x.block.source, x.file)[0], x.block.confidence)
+        source = r.qualify(x.block.source, x.file)[0]
+        for name, value in settings_of(x.block).items():
+            key = f"{x.subsection}.{name}"
+            out[(key, x.level)] = Entry(key, x.subsection, x.level, x.region, value, ref, source, x.block.confidence)
+    return out
+
+
+def settings_of(block: Any) -> dict[str, Any]:
+    """A block's settings (method, covered groups, flags, a declared gap …) as comparable text."""
+    import json
+
+    from .rulesets import _settings
+
+    out = {}
+    for name, value in _settings(block).items():
+        if name in ("published",) or isinstance(value, dict) and set(value) <= {"unit", "mode"}:
+            continue  # a bracket table's shape: its rows are values
+        out[name] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
     return out
 
 
@@ -303,24 +324,24 @@ def history(tree: RulesetTree, region: str, param: str) -> dict[str, Any]:
                     starts.add(end + DAY)
         for day in sorted(starts):
             r = Resolved(chain, day)
-            found = r.layers(sub) if kind_of(sub) == "additive" and _covered(r, sub) else \
-                [x] if (x := r.find(sub)) is not None else []
+            if kind_of(sub) == "additive":  # each level's block in force, whether or not all levels have one
+                found = [InForce(sub, f, k, f.end(sub, k)) for f in reversed(chain)
+                         if (k := f.in_force(sub, day)) is not None]
+            else:
+                found = [x] if (x := r.find(sub)) is not None else []
             rows += _rows_at(r, sub, param, found, day.isoformat())
-    merged: list[dict[str, Any]] = []
-    for row in rows:
-        if merged and {k: v for k, v in merged[-1].items() if k != "from"} == {k: v for k, v in row.items()
-                                                                                if k != "from"}:
-            continue
-        merged.append(row)
+    if all(row["value"] is None for row in rows):
+        raise InvalidInputError(f"{param}: no block of {slug}'s {sub} has this parameter (see `benefitcalc rulesets "
+                                f"show {slug}` for the param paths)", field="param")
+    merged: list[dict[str, Any]] = []  # a day whose rows (one per level for additive) repeat the last day's is left out
+    last: list[dict[str, Any]] = []
+    for _, group in itertools.groupby(rows, key=lambda row: row["from"]):
+        day_rows = list(group)
+        same = [{k: v for k, v in row.items() if k != "from"} for row in day_rows]
+        if same != last:
+            merged += day_rows
+        last = same
     return {"region": slug, "param": param, "subsection": sub, "timeline": merged}
-
-
-def _covered(r: Resolved, sub: str) -> bool:
-    try:
-        r.layers(sub)
-    except BenefitcalcError:
-        return False
-    return True
 
 
 def _subsection_of(param: str, chain: list[RulesetFile]) -> str:
@@ -358,6 +379,12 @@ def sources(tree: RulesetTree, region: str | None = None, ident: str | None = No
         for sub in f.subsections:
             for i, block in enumerate(f.blocks(sub)):
                 ref = InForce(sub, f, i).ref().to_json()
+                own = _qualify(block.source, f, tree)
+                if own in out and not any(v.source == block.source for v in iter_values(block)):
+                    out[own]["values"].append({"param": sub, "block": ref, "value": None,
+                                               "confidence": block.confidence})
+                    counts = out[own]["confidence"]
+                    counts[block.confidence] = counts.get(block.confidence, 0) + 1
                 for v in iter_values(block):
                     q = _qualify(v.source, f, tree)
                     if q in out:
@@ -388,16 +415,25 @@ def verify(results: Iterable[dict[str, Any]], tree: RulesetTree) -> Iterator[dic
     ``resolved_sha256`` still match, and where they do not, the parameters the result used
     whose value is now different."""
     from ..engine import Engine
+    from ..errors import InvalidRulesetError
 
     engine = Engine(tree.root)
+    count = 0
     for number, saved in enumerate(results, 1):
+        count += 1
         ident = saved.get("id", number) if isinstance(saved, dict) else number
-        case = saved.get("case") if isinstance(saved, dict) else None
+        if not isinstance(saved, dict) or "amounts" not in saved:
+            kind = "an error object" if isinstance(saved, dict) and "error" in saved else "not a result"
+            yield {"id": ident, "match": False, "reason": f"{kind}: nothing to verify"}
+            continue
+        case = saved.get("case")
         if not case:
             yield {"id": ident, "match": False, "reason": "the result echoes no case (saved before results did)"}
             continue
         try:
             now = engine.calculate(case).to_json()
+        except InvalidRulesetError:
+            raise  # the rulesets are broken: not this result's fault
         except BenefitcalcError as exc:
             yield {"id": ident, "match": False, "reason": f"{exc.code}: {exc.message}"}
             continue
@@ -412,6 +448,8 @@ def verify(results: Iterable[dict[str, Any]], tree: RulesetTree) -> Iterator[dic
                 record["reason"] = "no parameter the result used changed: a default (such as rounding) or a " \
                                    "block's other field did"
         yield record
+    if count == 0:
+        raise InvalidInputError("no result to verify", field="file")
 
 
 def _changed_params(saved: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]]:
@@ -441,6 +479,9 @@ def new_block(tree: RulesetTree, region: str, sub: str, since: dt.date) -> Path:
     writable(tree.root)
     slug = tree.find(region)
     f = tree.file(slug)
+    if sub not in f.subsections:
+        raise InvalidInputError(f"{slug}'s file has no {sub} blocks (it has: {', '.join(f.subsections)})",
+                                field="subsection")
     if kind_of(sub) == "yearly":
         raise InvalidInputError(f"{sub} is yearly: add a block of the new year instead", field="subsection")
     i = f.in_force(sub, since)
@@ -451,7 +492,8 @@ def new_block(tree: RulesetTree, region: str, sub: str, since: dt.date) -> Path:
         raise InvalidInputError(f"a {sub} block already starts on {since}", field="since")
     doc = f.document()
     blocks = _blocks_in(doc, sub)
-    position = next(n for n, b in enumerate(blocks) if b.get("since") == old.since)
+    position = next(n for n, b in enumerate(blocks) if b.get("since") == old.since and
+                    (not sub.startswith("area.") or b.get("scheme") == sub.split(".", 1)[1]))
     copy = dict(blocks[position])
     copy["since"] = since
     if old.until is not None and old.until >= since:
@@ -467,9 +509,9 @@ def new_block(tree: RulesetTree, region: str, sub: str, since: dt.date) -> Path:
 
 
 def _blocks_in(doc: dict[str, Any], sub: str) -> list[dict[str, Any]]:
+    """The list of a sub-section's blocks inside ``doc`` (the list itself, to edit in place)."""
     if sub.startswith("area."):
-        scheme = sub.split(".", 1)[1]
-        return [b for b in doc.get("area", []) if b.get("scheme") == scheme]
+        return doc.setdefault("area", [])
     head, _, tail = sub.partition(".")
     blocks = doc[head][tail] if tail else doc[sub]
     return blocks
@@ -483,7 +525,8 @@ def canonical_text(f: RulesetFile) -> str:
 def fmt(paths: list[Path], check: bool) -> list[Path]:
     """Rewrite each file canonically (``check``: only list those that would change)."""
     changed = []
-    for path in paths:
+    files = [p for path in paths for p in (sorted(path.rglob("*.toml")) if path.is_dir() else [path])]
+    for path in files:
         tree = RulesetTree(_tree_root(path))
         if not check:
             writable(tree.root)
