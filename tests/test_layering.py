@@ -13,7 +13,7 @@ PKG = Path(benefitcalc.__file__).parent
 ONLY = {"typer": {"cli.py"}, "rich": {"render.py"}, "tomllib": {"rules/io.py"}, "tomli_w": {"rules/io.py"}}
 # cli → services → engine → benefits → calc → rules → models, explain, notices, errors
 LAYERS = [
-    ("errors", "notices", "version", "_build"),
+    ("errors", "notices", "version", "_build", "validation"),
     ("explain",),
     ("models",),
     ("rules",),

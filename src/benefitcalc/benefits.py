@@ -94,14 +94,15 @@ def parse_case(data: Any) -> CaseBase:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        from .validation import message
+
         err = exc.errors(include_url=False, include_input=False)[0]
-        msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            msg = "required"
+        msg, zh = message(err)
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        more_zh = f"（另有 {exc.error_count() - 1} 处错误）" if exc.error_count() > 1 else ""
         if err["loc"]:
             field = ".".join(str(p) for p in err["loc"])
-            raise InvalidInputError(f"{field}: {msg}{more}", field=field) from None
+            raise InvalidInputError(f"{field}: {msg}{more}", field=field, zh=f"{field}：{zh}{more_zh}") from None
         # a check across fields names its field first ("original_age: …")
         field = msg.partition(":")[0] if ":" in msg and " " not in msg.partition(":")[0] else "case"
-        raise InvalidInputError(f"{msg}{more}", field=field) from None
+        raise InvalidInputError(f"{msg}{more}", field=field, zh=f"{zh}{more_zh}") from None

@@ -54,6 +54,7 @@ class Lang(str, Enum):
 class State:
     rulesets_dir: Path | None = None
     traceback: bool = False
+    lang: Lang | None = None  # --lang, wherever it was given; else the locale
 
 
 STATE = State()
@@ -64,6 +65,22 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the default w
 def default_lang() -> Lang:
     loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
     return Lang.zh if loc.lower().startswith("zh") else Lang.en
+
+
+def current_lang() -> Lang:
+    """The language of labels and messages: ``--lang`` if given, else from the locale."""
+    return STATE.lang or default_lang()
+
+
+def _set_lang(value: Lang | None) -> Lang | None:
+    if value is not None:
+        STATE.lang = Lang(value)
+    return value
+
+
+LangOpt = Annotated[Lang | None, typer.Option(
+    "--lang", callback=_set_lang, help="Language of labels and messages: zh or en (default from the locale, "
+                                       "LANG=zh_CN.UTF-8 gives zh).")]
 
 
 def json_mode(flag: bool) -> bool:
@@ -99,17 +116,21 @@ def long_running() -> None:
         gc.enable()
 
 
-def fail(code: str, message: str, as_json: bool, ident: Any = None, details: dict[str, Any] | None = None,
-         line: int | None = None) -> NoReturn:
-    """One line on stderr, the error object on stdout for scripts, and the exit status."""
-    sys.stderr.write(f"benefitcalc: {code}: {clean(message)}\n")
+def no_case(source: str) -> BenefitcalcError:
+    from .errors import InvalidInputError
+
+    name = "standard input" if source == "-" else source
+    return InvalidInputError(f"no case in {name}", field="file",
+                             zh=f"{'标准输入' if source == '-' else source} 中没有案例")
+
+
+def fail(exc: BenefitcalcError, as_json: bool, ident: Any = None) -> NoReturn:
+    """One line on stderr (in the chosen language), the error object on stdout for scripts,
+    and the exit status."""
+    sys.stderr.write(f"benefitcalc: {exc.code}: {clean(exc.text(current_lang().value))}\n")
     if as_json:
-        body: dict[str, Any] = {"id": ident}
-        if line is not None:
-            body["line"] = line
-        body["error"] = {"code": code, "message": message, "details": details or {}}
-        emit_json(body, compact=True)
-    raise typer.Exit(int(exit_status_of(code)))
+        emit_json({"id": ident, "error": exc.to_json()}, compact=True)
+    raise typer.Exit(int(exc.exit_status))
 
 
 @contextmanager
@@ -120,7 +141,7 @@ def handled(as_json: bool, ident: Callable[[], Any] = lambda: None) -> Iterator[
     except BenefitcalcError as exc:
         if STATE.traceback:
             raise
-        fail(exc.code, exc.message, as_json, ident(), exc.details)
+        fail(exc, as_json, ident())
 
 
 def tree() -> RulesetTree:
@@ -159,6 +180,7 @@ def main_options(
              "Global options go before the command.")] = None,
     traceback: Annotated[bool, typer.Option(
         "--traceback", help="Show a traceback on errors (for developers).")] = False,
+    lang: LangOpt = None,
 ) -> None:
     if rulesets_dir is not None and not rulesets_dir.strip():
         raise typer.BadParameter("must not be empty", param_hint="'--rulesets-dir' / BENEFITCALC_RULESETS")
@@ -170,7 +192,7 @@ def main_options(
 
 
 @rulesets_app.command("list")
-def rulesets_list(as_json: JsonOpt = False) -> None:
+def rulesets_list(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """List the regions: slug, level, names, admin code, aliases, parent and version."""
     from .services.rulesets import list_regions
 
@@ -191,6 +213,7 @@ def rulesets_show(
                                                "(360100), optionally with @DATE: nanchang@2024-06-01.")],
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="The date; default today.")] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Show the rules in force for a region on a date: each sub-section's values with the
     level and block they come from and their sources; uncovered sub-sections are listed."""
@@ -218,6 +241,7 @@ def rulesets_check(
         "--write-manifest", help="Check the whole tree and, when only its MANIFEST is out of date, rewrite it "
                                  "(never over a changed file whose version was not bumped).")] = False,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Validate every file of a rulesets tree and report every problem at once (exit 4 if any)."""
     from .services import rulesets as service
@@ -253,6 +277,7 @@ def rulesets_coverage(
     end: Annotated[str | None, typer.Option(
         "--to", metavar="YYYY-MM-DD", help="Last day reported; default today.")] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Which periods of each sub-section are confirmed, derived, unconfirmed or missing."""
     from .services.coverage import COVERAGE_START, coverage
@@ -311,6 +336,7 @@ def rulesets_diff(
                                                                 "--exit-code).")] = False,
     fmt: AuditFormatOpt = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Every parameter added, removed or changed between two sets of rules in force.
 
@@ -366,6 +392,7 @@ def rulesets_history(
     param: Annotated[str, typer.Argument(help="A param path as `rulesets show` prints it, e.g. "
                                               "unemployment.amount.share or minimum_wage.monthly.一类.")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """One parameter over time: the value a calculation reads from each day a block starts
     (each year for yearly figures), with its level, block, source and confidence."""
@@ -380,6 +407,7 @@ def rulesets_sources(
     ident: Annotated[str | None, typer.Argument(help="One source id (jx-ui-2024 or jiangxi:jx-ui-2024): the values "
                                                      "that cite it.")] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Every document the rulesets cite, with the confidence of the values that use it."""
     from .services import audit
@@ -405,6 +433,7 @@ def rulesets_new_block(
     region: Annotated[str, typer.Argument(help="The region whose file gets the block.")],
     subsection: Annotated[str, typer.Argument(help="The dated sub-section, e.g. minimum_wage.")],
     since: Annotated[str, typer.Option("--since", metavar="YYYY-MM-DD", help="The new block's first day.")],
+    lang: LangOpt = None,
 ) -> None:
     """Copy the block in force on --since into a new block from that day (the old one closed
     the day before), ready to edit. The file is rewritten canonically: comments are not kept."""
@@ -422,6 +451,7 @@ def rulesets_new_block(
 def rulesets_fmt(
     paths: Annotated[list[Path] | None, typer.Argument(help="Ruleset files; default every file of the tree.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Only say which files would change; exit 5 if any.")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Rewrite ruleset files canonically (the same data, in one layout; idempotent).
 
@@ -442,6 +472,7 @@ def verify(
     results: Annotated[str, typer.Argument(help="Saved results: one JSON result, a JSON array or JSON Lines, or - "
                                                 "for standard input.")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Recompute saved results from the case each echoes, with the current rulesets: do the
     amounts and resolved_sha256 still match? Where not, the parameters the result used whose
@@ -471,7 +502,7 @@ class SchemaKind(str, Enum):
 
 
 @app.command("schema")
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, result or ruleset.")]) -> None:
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, result or ruleset.")], lang: LangOpt = None) -> None:
     """Print a JSON Schema generated from the models."""
     from .services import schemas
 
@@ -483,8 +514,6 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, result or rule
 # --- calculations ------------------------------------------------------------------------
 
 ExplainOpt = Annotated[bool, typer.Option("--explain", help="Print every step with its formula, parameter and source.")]
-LangOpt = Annotated[Lang | None, typer.Option(
-    "--lang", help="Language of labels and messages (default from the locale).")]
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Exit 5 when the result carries warnings (e.g. an unconfirmed value).")]
 
@@ -518,9 +547,9 @@ def show_result(result: Result | ErrorResult, out: str, explain: bool, lang: Lan
     """Print one result as compact JSON, a rich panel or a record section (markdown, html)."""
     from .models import ErrorResult
 
-    language = (lang or default_lang()).value
+    language = (lang or current_lang()).value
     if isinstance(result, ErrorResult):
-        sys.stderr.write(f"benefitcalc: {result.code}: {clean(result.message)}"
+        sys.stderr.write(f"benefitcalc: {result.code}: {clean(result.text(language))}"
                          + (f" (line {result.line})" if result.line is not None else "") + "\n")
         if out == "json":
             emit_json(result.to_json(), compact=True)
@@ -564,7 +593,7 @@ def record_page(out: str, lang: Lang | None) -> Iterator[None]:
         return
     from . import record
 
-    sys.stdout.write(record.html_head((lang or default_lang()).value) + "\n")
+    sys.stdout.write(record.html_head((lang or current_lang()).value) + "\n")
     try:
         yield
     finally:
@@ -930,7 +959,7 @@ def calc(
             elif result.warnings:
                 warned += 1
     if count == 0:
-        fail("invalid_input", f"no case in {'standard input' if file == '-' else file}", j)
+        fail(no_case(file), j)
     if failed:
         if count == 1 and last is not None:
             raise typer.Exit(int(exit_status_of(last.code)))
@@ -963,6 +992,7 @@ def batch(
                                         "slower to write, so left out by default.")] = False,
     summary_json: Annotated[str | None, typer.Option("--summary-json", metavar="FILE", help="Also write the summary "
                                                      "(cases per benefit, eligible, errors, time) as JSON.")] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Many cases, one output line each, in input order, in constant memory.
 
@@ -998,7 +1028,7 @@ def batch(
         if target:
             target.commit()
     if summary.lines == 0:
-        fail("invalid_input", f"no case in {'standard input' if source == '-' else source}", False)
+        fail(no_case(source), False)
     report = summary.to_json()
     sys.stderr.write(f"benefitcalc: {report['lines']} lines: {report['results']} results ({report['eligible']} "
                      f"eligible), {report['errors']} errors, {report['seconds']} s"

@@ -173,7 +173,7 @@ def error_result(exc: BenefitcalcError, data: Any, line: int | None) -> ErrorRes
     if isinstance(ident, bool) or not isinstance(ident, str | int) or \
             (isinstance(ident, str) and (len(ident) > 200 or not ident.isprintable())):
         ident = None
-    return ErrorResult(ident, line, exc.code, exc.message, {k: _plain(v) for k, v in exc.details.items()})
+    return ErrorResult(ident, line, exc.code, exc.message, {k: _plain(v) for k, v in exc.details.items()}, exc.zh)
 
 
 def _plain(value: Any) -> Any:

@@ -1,8 +1,9 @@
 """The error hierarchy and the documented exit statuses (SPEC §3.3, §4).
 
 Library code raises these; ``cli.py`` has the one handler that turns them into a
-one-line message and an exit status. Every error carries a stable ``code``, an
-English ``message`` and JSON-ready ``details``.
+one-line message and an exit status. Every error carries a stable ``code``, a message in
+English (``message``) and Chinese (``zh``), and JSON-ready ``details``; its JSON object
+gives the message as ``{zh, en}`` like reasons and warnings (SPEC §3.3).
 
 ``ProgrammingError`` is not one of them: it marks a bug in the code (a sub-section name
 no ruleset model defines, a step without a label), never a fact about the data, and
@@ -37,13 +38,28 @@ class BenefitcalcError(Exception):
     code = "error"
     exit_status = ExitStatus.BUG
 
-    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, details: dict[str, Any] | None = None, *, zh: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.zh = zh if zh is not None else message
         self.details = details or {}
 
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        return self.zh if lang == "zh" else self.message
+
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "details": self.details}
+        return {"code": self.code, "message": {"zh": self.zh, "en": self.message}, "details": self.details}
+
+
+class BilingualValueError(ValueError):
+    """A ``ValueError`` raised inside a model validator that also says itself in Chinese;
+    ``str()`` is the English text, ``zh`` the Chinese (read back from pydantic's error
+    context when a case or ruleset is refused)."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
 
 
 class InvalidInputError(BenefitcalcError):
@@ -52,10 +68,10 @@ class InvalidInputError(BenefitcalcError):
     code = "invalid_input"
     exit_status = ExitStatus.INVALID_INPUT
 
-    def __init__(self, message: str, field: str | None = None, **details: Any) -> None:
+    def __init__(self, message: str, field: str | None = None, *, zh: str | None = None, **details: Any) -> None:
         if field is not None:
             details = {"field": field, **details}
-        super().__init__(message, details)
+        super().__init__(message, details, zh=zh)
         self.field = field
 
 
@@ -90,18 +106,24 @@ class ProblemKind:
 
 class Problem(NamedTuple):
     """One problem in one ruleset file: the file, the key path inside it, what is wrong
-    and its ``kind`` (a ``ProblemKind``)."""
+    (in English, and in Chinese as ``zh``) and its ``kind`` (a ``ProblemKind``)."""
 
     file: str
     path: str
     message: str
     kind: str = ProblemKind.INVALID
+    zh: str = ""
+
+    def text(self, lang: str) -> str:
+        message = (self.zh or self.message) if lang == "zh" else self.message
+        return f"{self.file}: {self.path}: {message}" if self.path else f"{self.file}: {message}"
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.path}: {self.message}" if self.path else f"{self.file}: {self.message}"
+        return self.text("en")
 
-    def to_json(self) -> dict[str, str]:
-        return {"file": self.file, "path": self.path, "message": self.message, "kind": self.kind}
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "path": self.path, "message": {"zh": self.zh or self.message, "en": self.message},
+                "kind": self.kind}
 
 
 class InvalidRulesetError(BenefitcalcError):
@@ -113,7 +135,9 @@ class InvalidRulesetError(BenefitcalcError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        super().__init__(f"{problems[0]}{more}", {"problems": [p.to_json() for p in problems]})
+        more_zh = f"（另有 {len(problems) - 1} 个问题）" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}", {"problems": [p.to_json() for p in problems]},
+                         zh=f"{problems[0].text('zh')}{more_zh}")
 
 
 def exit_status_of(code: str) -> ExitStatus:

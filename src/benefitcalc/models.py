@@ -316,12 +316,18 @@ class ErrorResult(NamedTuple):
     id: str | int | None
     line: int | None
     code: str
-    message: str
+    message: str  # English
     details: Mapping[str, Any]
+    zh: str = ""
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        return (self.zh or self.message) if lang == "zh" else self.message
 
     def to_json(self, steps: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id}
         if self.line is not None:
             out["line"] = self.line
-        out["error"] = {"code": self.code, "message": self.message, "details": dict(self.details)}
+        out["error"] = {"code": self.code, "message": {"zh": self.zh or self.message, "en": self.message},
+                        "details": dict(self.details)}
         return out

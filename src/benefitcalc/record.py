@@ -135,7 +135,7 @@ def sections(data: Mapping[str, Any], lang: str, name: tuple[str, str], labels: 
 def error_sections(data: Mapping[str, Any], lang: str) -> tuple[str, list[Section]]:
     """The record of a case that could not be computed: the error, as a script gets it."""
     err = data["error"]
-    lines = [f"{err['code']}: {err['message']}"]
+    lines = [f"{err['code']}: {err['message'][lang]}"]
     if data.get("line") is not None:
         lines.append(f"{_t('line', lang)} {data['line']}")
     if data.get("id") is not None:

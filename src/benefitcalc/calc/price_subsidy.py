@@ -302,7 +302,7 @@ def for_unemployment(region: str, as_of: dt.date, rules: Rules) -> Extra | None:
     except BenefitcalcError as exc:
         rules.trace.sources.update(sources)
         return Extra("price_subsidy", label, None, (
-            f"{month_text(as_of)} 公布的价格指数已公布，但补贴无法计算：{exc.message}",
+            f"{month_text(as_of)} 公布的价格指数已公布，但补贴无法计算：{exc.zh}",
             f"the index of {month_text(as_of)} is published, but the subsidy cannot be computed: {exc.message}"),
             sources)
     if not outcome.eligible:

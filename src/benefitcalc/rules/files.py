@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidRulesetError, Problem, ProgrammingError
 from ..notices import worst
+from ..validation import message
 from .io import canonical_json, decode_toml, read_bytes, sha256_bytes, sha256_text
 from .schema import Block, Defaults, Meta, Source
 from .sections import AREA, Subsection, area_schemes, area_subsection, group, is_area, subsection
@@ -63,10 +64,10 @@ def problems_of(file: str, prefix: str, exc: ValidationError, raw: Any) -> list[
             path = _loc_path(prefix, loc, raw)
         else:
             path = ".".join([prefix, *(str(p) for p in loc)]) if prefix else ".".join(map(str, loc))
-        msg = err["msg"].removeprefix("Value error, ")
+        msg, zh = message(err)
         if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        out.append(Problem(file, path, msg))
+            msg, zh = "unknown key", "未知的键"
+        out.append(Problem(file, path, msg, zh=zh))
     return out
 
 

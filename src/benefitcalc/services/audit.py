@@ -210,7 +210,7 @@ def compare(engines: tuple[Any, Any], a: Side | Where, b: Side | Where, case: di
         try:
             answers.append(engine.calculate(one).to_json(steps=False))
         except BenefitcalcError as exc:
-            answers.append({"error": {"code": exc.code, "message": exc.message}})
+            answers.append({"error": {"code": exc.code, "message": {"zh": exc.zh, "en": exc.message}}})
     ident = case.get("id", number) if isinstance(case, dict) else number
     record: dict[str, Any] = {"id": ident, "benefit": case.get("benefit"), "a": answers[0].get("amounts"),
                               "b": answers[1].get("amounts"), "change": {}}

@@ -5,9 +5,9 @@ Input is JSON Lines or CSV (a header of case field names; ``true``/``false`` as 
 cells starting with ``[`` or ``{`` read as JSON, empty cells left out). Output is JSON Lines
 (the result or error object of each line, steps left out unless asked) or CSV (flat columns:
 ``line``, ``id``, ``benefit``, ``region``, ``district``, ``as_of``, ``eligible``, ``amounts.*``,
-``warnings``, ``error.code``, ``error.message``, then ``case.*``). With ``jobs`` > 1, worker
-processes each build their own engine once and take chunks of lines; at most a few chunks
-are in flight, so memory does not grow with the input.
+``warnings``, ``error.code``, ``error.message`` (English), ``error.message_zh``, then
+``case.*``). With ``jobs`` > 1, worker processes each build their own engine once and take
+chunks of lines; at most a few chunks are in flight, so memory does not grow with the input.
 """
 
 from __future__ import annotations
@@ -213,14 +213,15 @@ def csv_columns() -> list[str]:
         amounts += [f"amounts.{a.name}" for a in b.amounts if f"amounts.{a.name}" not in amounts]
         fields += [f"case.{f}" for f in b.case_model.model_fields if f"case.{f}" not in fields]
     return ["line", "id", "benefit", "region", "district", "as_of", "eligible", *amounts, "warnings", "error.code",
-            "error.message", *fields]
+            "error.message", "error.message_zh", *fields]
 
 
 def csv_row(line: int, answer: dict[str, Any], columns: list[str]) -> list[str]:
     row: dict[str, Any] = {"line": line, "id": answer.get("id")}
     if "error" in answer:
         row["error.code"] = answer["error"]["code"]
-        row["error.message"] = answer["error"]["message"]
+        row["error.message"] = answer["error"]["message"]["en"]
+        row["error.message_zh"] = answer["error"]["message"]["zh"]
     else:
         for key in ("benefit", "region", "district", "as_of", "eligible"):
             row[key] = answer.get(key)

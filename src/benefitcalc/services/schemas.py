@@ -71,7 +71,7 @@ class RulesetRef(_Out):
 
 class ErrorBody(_Out):
     code: Literal["invalid_input", "unknown_region", "no_ruleset_in_force", "invalid_ruleset"]
-    message: str
+    message: TextOut
     details: dict[str, Any]
 
 
