@@ -24,6 +24,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_args, get_type_h
 
 import typer
 
+try:
+    from typer import _click as click  # typer ≥ 0.22 carries its own copy of click
+except ImportError:  # pragma: no cover - an older typer on click
+    import click  # type: ignore[no-redef,import-not-found,unused-ignore]
+
 from .errors import BenefitcalcError, ExitStatus, exit_status_of
 
 if TYPE_CHECKING:
@@ -31,18 +36,27 @@ if TYPE_CHECKING:
     from .models import ErrorResult, Result
     from .rules.tree import RulesetTree
 
+EXIT_STATUSES = ("Exit statuses: 0 ok (an ineligible case is ok); 2 usage error; 3 invalid input (a bad case, an "
+                 "unknown region or district; in a batch, some line failed); 4 ruleset problem (a data gap, an "
+                 "invalid ruleset); 5 differences found (--strict warnings, verify, diff --exit-code, fmt "
+                 "--check); 74 the output could not be written (a full disk); 141 the reader closed the pipe "
+                 "(| head); 130/143 interrupted; 1 a bug.")
+GLOBAL_OPTIONS = ("Global options (--rulesets-dir DIR, --traceback) go before the command or anywhere after it; "
+                  "--lang zh|en is taken by every command.")
+
 APP_SETTINGS: dict[str, Any] = dict(
     name="benefitcalc",
     help="Chinese social-insurance benefit calculator on versioned, sourced rulesets.\n\n"
          "Every figure comes from a TOML ruleset that cites its document; "
          "`benefitcalc rulesets --help` shows how to inspect them.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=f"{GLOBAL_OPTIONS}\n\n{EXIT_STATUSES}",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 app = typer.Typer(**APP_SETTINGS)
 rulesets_app = typer.Typer(help="Inspect, check and compare the rulesets: list, show, check, coverage; diff (with "
                                 "--impact), history, sources; new-block, fmt.",
-                           no_args_is_help=True)
+                           epilog=EXIT_STATUSES, no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(rulesets_app, name="rulesets")
 
 
@@ -55,11 +69,23 @@ class State:
     rulesets_dir: Path | None = None
     traceback: bool = False
     lang: Lang | None = None  # --lang, wherever it was given; else the locale
+    indent: int | None = None  # --indent: JSON for people
 
 
 STATE = State()
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the default when stdout is not a terminal).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON, one compact object per line (the default when "
+                                                      "stdout is not a terminal).")]
+
+
+def _set_indent(value: int | None) -> int | None:
+    if value is not None:
+        STATE.indent = value
+    return value
+
+
+IndentOpt = Annotated[int | None, typer.Option("--indent", metavar="N", min=0, max=8, callback=_set_indent,
+                                               help="Indent JSON by N spaces, for people (default: one line).")]
 
 
 def default_lang() -> Lang:
@@ -101,10 +127,13 @@ def _unicode_out() -> bool:
     return True
 
 
-def emit_json(data: Any, compact: bool = False) -> None:
+def emit_json(data: Any, indent: int | None = None) -> None:
+    """One JSON object on one line (the scripts' contract); ``--indent N`` (or ``indent``)
+    spreads it over lines for people."""
     raw = _unicode_out()
-    text = json.dumps(data, ensure_ascii=not raw, separators=(",", ":")) if compact else \
-        json.dumps(data, ensure_ascii=not raw, indent=2)
+    indent = STATE.indent if STATE.indent is not None else indent
+    text = json.dumps(data, ensure_ascii=not raw, indent=indent) if indent else \
+        json.dumps(data, ensure_ascii=not raw, separators=(",", ":"))
     sys.stdout.write(text + "\n")
 
 
@@ -114,6 +143,33 @@ def long_running() -> None:
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
+
+
+class Usage(typer.BadParameter):
+    """A usage error of ours (exit 2), in English and Chinese."""
+
+    def __init__(self, message: str, zh: str, param_hint: str | None = None) -> None:
+        super().__init__(message, param_hint=param_hint)
+        self.zh = zh
+
+
+_CLICK_ZH = (  # click's own wordings → Chinese (the English is kept as click says it)
+    (r"^'(.*)' is not one of (.*?)\.?$", r"'\1' 不是以下之一：\2"),
+    (r"^Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$", r"多余的参数：\1"),
+    (r"^No such command '(.*)'\.$", r"没有这个命令：\1"),
+    (r"^'(.*)' is not a valid integer\.?$", r"'\1' 不是整数"),
+    (r"^Option '(.*)' requires an argument\.$", r"选项 \1 需要一个值"),
+    (r"^Option '(.*)' does not take a value\.$", r"选项 \1 不接受值"),
+)
+
+
+def click_zh(text: str) -> str:
+    import re
+
+    for pattern, zh in _CLICK_ZH:
+        if re.match(pattern, text):
+            return re.sub(pattern, zh, text)
+    return f"用法错误：{text}"
 
 
 def no_case(source: str) -> BenefitcalcError:
@@ -129,7 +185,7 @@ def fail(exc: BenefitcalcError, as_json: bool, ident: Any = None) -> NoReturn:
     and the exit status."""
     sys.stderr.write(f"benefitcalc: {exc.code}: {clean(exc.text(current_lang().value))}\n")
     if as_json:
-        emit_json({"id": ident, "error": exc.to_json()}, compact=True)
+        emit_json({"id": ident, "error": exc.to_json()})
     raise typer.Exit(int(exc.exit_status))
 
 
@@ -183,7 +239,7 @@ def main_options(
     lang: LangOpt = None,
 ) -> None:
     if rulesets_dir is not None and not rulesets_dir.strip():
-        raise typer.BadParameter("must not be empty", param_hint="'--rulesets-dir' / BENEFITCALC_RULESETS")
+        raise Usage("must not be empty", "不得为空", param_hint="'--rulesets-dir' / BENEFITCALC_RULESETS")
     STATE.rulesets_dir = None if rulesets_dir is None else Path(rulesets_dir)
     STATE.traceback = traceback
 
@@ -192,7 +248,7 @@ def main_options(
 
 
 @rulesets_app.command("list")
-def rulesets_list(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
+def rulesets_list(as_json: JsonOpt = False, lang: LangOpt = None, indent: IndentOpt = None) -> None:
     """List the regions: slug, level, names, admin code, aliases, parent and version."""
     from .services.rulesets import list_regions
 
@@ -214,6 +270,7 @@ def rulesets_show(
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="The date; default today.")] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
+    indent: IndentOpt = None,
 ) -> None:
     """Show the rules in force for a region on a date: each sub-section's values with the
     level and block they come from and their sources; uncovered sub-sections are listed."""
@@ -221,7 +278,8 @@ def rulesets_show(
 
     j = json_mode(as_json)
     if "@" in region and as_of is not None:
-        raise typer.BadParameter("give the date as REGION@DATE or --as-of, not both", param_hint="'--as-of'")
+        raise Usage("give the date as REGION@DATE or --as-of, not both", "日期只能以 REGION@DATE 或 --as-of 之一给出",
+                    param_hint="'--as-of'")
     with handled(j):
         name, date = split_region_date(region, parse_date_option(as_of))
         data = show(tree(), name, date or dt.date.today())
@@ -242,6 +300,7 @@ def rulesets_check(
                                  "(never over a changed file whose version was not bumped).")] = False,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
+    indent: IndentOpt = None,
 ) -> None:
     """Validate every file of a rulesets tree and report every problem at once (exit 4 if any)."""
     from .services import rulesets as service
@@ -249,8 +308,8 @@ def rulesets_check(
     long_running()
     j = json_mode(as_json)
     if write_manifest and path is not None and path.is_file():
-        raise typer.BadParameter("writes the MANIFEST of a whole tree: give the tree's directory, not one file",
-                                 param_hint="'--write-manifest'")
+        raise Usage("writes the MANIFEST of a whole tree: give the tree's directory, not one file",
+                    "写入的是整棵规则树的 MANIFEST：请给出树的目录，而不是单个文件", param_hint="'--write-manifest'")
     with handled(j):
         t = tree()
         report = service.write_manifest(t, path) if write_manifest else service.check(t, path)
@@ -278,6 +337,7 @@ def rulesets_coverage(
         "--to", metavar="YYYY-MM-DD", help="Last day reported; default today.")] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
+    indent: IndentOpt = None,
 ) -> None:
     """Which periods of each sub-section are confirmed, derived, unconfirmed or missing."""
     from .services.coverage import COVERAGE_START, coverage
@@ -288,7 +348,8 @@ def rulesets_coverage(
         first = parse_date_option(start, "from") or COVERAGE_START
         last = parse_date_option(end, "to")
     if last is not None and first > last:
-        raise typer.BadParameter(f"--from {first} is after --to {last}: give the earlier day first")
+        raise Usage(f"--from {first} is after --to {last}: give the earlier day first",
+                    f"--from {first} 晚于 --to {last}：请先给较早的日期")
     with handled(j):
         data = coverage(tree(), region, first, last)
     if j:
@@ -337,6 +398,7 @@ def rulesets_diff(
     fmt: AuditFormatOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
+    indent: IndentOpt = None,
 ) -> None:
     """Every parameter added, removed or changed between two sets of rules in force.
 
@@ -349,7 +411,7 @@ def rulesets_diff(
     from .services import audit
 
     if impact_out is not None and impact_cases is None:
-        raise typer.BadParameter("--impact-out needs --impact CASES")
+        raise Usage("--impact-out needs --impact CASES", "--impact-out 需要同时给出 --impact CASES")
     out = "json" if as_json else audit_out(fmt)
     with handled(out == "json"):
         day = parse_date_option(as_of)
@@ -360,7 +422,7 @@ def rulesets_diff(
             records = audit.impact(*sides, audit.read_objects(impact_cases), jobs=jobs)
             data["impact"] = audit.summarize(*sides, _write_lines(records, impact_out))
     if out == "json":
-        emit_json(data, compact=True)
+        emit_json(data)
     else:
         from . import render
 
@@ -393,6 +455,7 @@ def rulesets_history(
                                               "unemployment.amount.share or minimum_wage.monthly.一类.")],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
+    indent: IndentOpt = None,
 ) -> None:
     """One parameter over time: the value a calculation reads from each day a block starts
     (each year for yearly figures), with its level, block, source and confidence."""
@@ -408,6 +471,7 @@ def rulesets_sources(
                                                      "that cite it.")] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
+    indent: IndentOpt = None,
 ) -> None:
     """Every document the rulesets cite, with the confidence of the values that use it."""
     from .services import audit
@@ -421,7 +485,7 @@ def answer(as_json: bool, make: Callable[[], dict[str, Any]], drawer: str) -> No
     with handled(j):
         data = make()
     if j:
-        emit_json(data, compact=True)
+        emit_json(data)
     else:
         from . import render
 
@@ -473,6 +537,7 @@ def verify(
                                                 "for standard input.")],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
+    indent: IndentOpt = None,
 ) -> None:
     """Recompute saved results from the case each echoes, with the current rulesets: do the
     amounts and resolved_sha256 still match? Where not, the parameters the result used whose
@@ -485,7 +550,7 @@ def verify(
         for record in audit.verify(audit.read_objects(results), tree()):
             differs += not record["match"]
             if j:
-                emit_json(record, compact=True)
+                emit_json(record)
             else:
                 from . import render
 
@@ -502,13 +567,14 @@ class SchemaKind(str, Enum):
 
 
 @app.command("schema")
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, result or ruleset.")], lang: LangOpt = None) -> None:
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, result or ruleset.")], lang: LangOpt = None,
+           indent: IndentOpt = None) -> None:
     """Print a JSON Schema generated from the models."""
     from .services import schemas
 
     make = {"case": schemas.case_schema, "result": schemas.result_schema,
             "ruleset": schemas.ruleset_schema}[kind.value]
-    emit_json(make())
+    emit_json(make(), indent=2)
 
 
 # --- calculations ------------------------------------------------------------------------
@@ -535,7 +601,8 @@ FormatOpt = Annotated[Format | None, typer.Option(
 def output(as_json: bool, fmt: Format | None) -> str:
     """The output format: ``--json`` or ``--format``, else text on a terminal and JSON otherwise."""
     if as_json and fmt not in (None, Format.json):
-        raise typer.BadParameter(f"--json and --format {fmt.value if fmt else ''}: give one of them")
+        raise Usage(f"--json and --format {fmt.value if fmt else ''}: give one of them",
+                    f"--json 与 --format {fmt.value if fmt else ''} 只能给一个")
     if as_json or fmt is Format.json:
         return "json"
     if fmt is not None:
@@ -552,7 +619,7 @@ def show_result(result: Result | ErrorResult, out: str, explain: bool, lang: Lan
         sys.stderr.write(f"benefitcalc: {result.code}: {clean(result.text(language))}"
                          + (f" (line {result.line})" if result.line is not None else "") + "\n")
         if out == "json":
-            emit_json(result.to_json(), compact=True)
+            emit_json(result.to_json())
         elif out in ("markdown", "html"):
             from . import record
 
@@ -560,7 +627,7 @@ def show_result(result: Result | ErrorResult, out: str, explain: bool, lang: Lan
         return
     data = result.to_json()
     if out == "json":
-        emit_json(data, compact=True)
+        emit_json(data)
         return
     from . import benefits
 
@@ -663,6 +730,7 @@ def unemployment(
     pension_start_date: PensionOpt = None, case_id: IdOpt = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
     strict: StrictOpt = False,
+    indent: IndentOpt = None,
 ) -> None:
     """失业保险金: eligibility, months and monthly amount for one claimant.
 
@@ -736,6 +804,7 @@ def injury(
     birth_date: BirthOpt = None, sex: SexOpt = None, original_age: OriginalAgeOpt = None, case_id: IdOpt = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
     strict: StrictOpt = False,
+    indent: IndentOpt = None,
 ) -> None:
     """工伤保险待遇: every amount due for a work injury, one-off and monthly kept apart.
 
@@ -799,6 +868,7 @@ def pension_adjustment(
     district: DistrictOpt = None, case_id: IdOpt = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
     strict: StrictOpt = False,
+    indent: IndentOpt = None,
 ) -> None:
     """基本养老金调整: a retiree's monthly increase in a year's adjustment and the new pension.
 
@@ -842,6 +912,7 @@ def resident_pension(
     district: DistrictOpt = None, case_id: IdOpt = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
     strict: StrictOpt = False,
+    indent: IndentOpt = None,
 ) -> None:
     """城乡居民基本养老保险待遇: the monthly resident basic pension, basic plus account part.
 
@@ -882,6 +953,7 @@ def price_subsidy(
     district: DistrictOpt = None, case_id: IdOpt = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
     strict: StrictOpt = False,
+    indent: IndentOpt = None,
 ) -> None:
     """价格临时补贴: whether a month's price rise triggers the subsidy, which index triggered,
     the amount for one person of a covered group, and the payment month.
@@ -916,6 +988,7 @@ def retirement_age(
     region: Annotated[str, typer.Option("--region", metavar="REGION", help="Default: national.")] = "national",
     case_id: IdOpt = None, explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False,
     fmt: FormatOpt = None, strict: StrictOpt = False,
+    indent: IndentOpt = None,
 ) -> None:
     """法定退休年龄: the statutory retirement age and month (with the 2025 gradual raise), the
     delay, the minimum contribution years for that year and the flexible retirement bounds.
@@ -933,6 +1006,7 @@ def calc(
                                              "cases, or JSON Lines (one case per line).")] = "-",
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
     strict: StrictOpt = False,
+    indent: IndentOpt = None,
 ) -> None:
     """Compute cases given as JSON (see `benefitcalc schema case`): one result per case, in order.
 
@@ -1079,6 +1153,10 @@ def global_options_with_values() -> frozenset[str]:
     return frozenset(out)
 
 
+for _info in [*app.registered_commands, *rulesets_app.registered_commands]:  # every --help ends with them
+    _info.epilog = _info.epilog or EXIT_STATUSES
+
+
 def command_named(argv: list[str]) -> str | None:
     """The command word of a command line, skipping the global options before it."""
     with_value = global_options_with_values()
@@ -1119,25 +1197,38 @@ def main() -> int:
     # its first validator, a visible share of a single calculation; this command uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     signal.signal(signal.SIGTERM, _terminated)
-    if hasattr(sys.stderr, "reconfigure"):  # a message never fails for want of an encoding
-        sys.stderr.reconfigure(errors="backslashreplace")
-    argv = sys.argv[1:]
+    for stream in (sys.stdout, sys.stderr):  # text never fails for want of an encoding (PYTHONIOENCODING=ascii)
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    if sys.stdout is None:  # started with stdout closed (>&-)
+        sys.stderr.write("benefitcalc: standard output is closed: nothing can be written\n")
+        return int(ExitStatus.OUTPUT)
     code: Any = 0
     try:
-        app_for(argv)(args=argv, prog_name="benefitcalc")
+        argv = global_options_first(utf8_argv(sys.argv[1:]))
+        code = app_for(argv)(args=argv, prog_name="benefitcalc", standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
+    except typer.Abort:  # Ctrl-C or end of input at a prompt
+        code = int(ExitStatus.INTERRUPTED)
+    except click.exceptions.NoArgsIsHelpError as exc:  # a group named alone: its help
+        exc.show()
+        code = int(ExitStatus.USAGE)
+    except click.exceptions.ClickException as exc:  # usage: unknown option, bad value, missing argument
+        code = usage_error(exc)
     except KeyboardInterrupt:
         code = int(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
-        code = _quiet_stdout()
+        _quiet_stdout()
+        code = int(ExitStatus.PIPE)
     except OSError as exc:  # the output could not be written (a full disk, a closed stream)
-        if STATE.traceback or "--traceback" in argv:
+        if STATE.traceback or "--traceback" in sys.argv:
             raise
         sys.stderr.write(f"benefitcalc: cannot write the output: {exc.strerror or exc}\n")
-        code = _quiet_stdout()
+        _quiet_stdout()
+        code = int(ExitStatus.OUTPUT)
     except Exception as exc:  # noqa: BLE001 - the one outer handler
-        if STATE.traceback or "--traceback" in argv:
+        if STATE.traceback or "--traceback" in sys.argv:
             raise
         sys.stderr.write(f"benefitcalc: internal error ({type(exc).__name__}): {clean(str(exc))[:500]} "
                          "(a bug; --traceback shows where)\n")
@@ -1145,11 +1236,12 @@ def main() -> int:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        code = _quiet_stdout()
+        _quiet_stdout()
+        code = int(ExitStatus.PIPE)
     except OSError as exc:
         sys.stderr.write(f"benefitcalc: cannot write the output: {exc.strerror}\n")
         _quiet_stdout()
-        code = code or int(ExitStatus.BUG)
+        code = code or int(ExitStatus.OUTPUT)
     if code is None:
         return 0
     if not isinstance(code, int):  # sys.exit("message")
@@ -1158,8 +1250,90 @@ def main() -> int:
     return code
 
 
-def _quiet_stdout() -> int:
+def _quiet_stdout() -> None:
     """After a closed pipe or a full disk, nothing more is written to stdout (no second
     error when Python flushes it at exit)."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return int(ExitStatus.BUG)
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def utf8_argv(argv: list[str]) -> list[str]:
+    """Arguments as UTF-8 text even under a C or POSIX locale (where Python decodes them
+    with surrogate escapes); an argument that is not UTF-8 is a usage error."""
+    out = []
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                arg = os.fsencode(arg).decode("utf-8")
+            except UnicodeDecodeError:
+                raise Usage(f"the argument {clean(arg)} is not UTF-8 text",
+                            f"参数 {clean(arg)} 不是 UTF-8 文本") from None
+        out.append(arg)
+    return out
+
+
+def global_options_first(argv: list[str]) -> list[str]:
+    """``--rulesets-dir DIR`` and ``--traceback`` given after the command are moved before
+    it, so global options work anywhere on the line (``--`` ends the search)."""
+    name = command_named(argv)
+    if name is None or name not in argv:
+        return argv
+    at = argv.index(name)
+    head, rest, moved = argv[:at], [], []
+    i = at
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg == "--traceback" or arg.startswith("--rulesets-dir="):
+            moved.append(arg)
+        elif arg == "--rulesets-dir" and i + 1 < len(argv):
+            moved += argv[i:i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return [*head, *moved, *rest]
+
+
+def usage_error(exc: click.exceptions.ClickException) -> int:
+    """A usage error: one line on stderr (with the usage on a terminal), and the error
+    object on stdout when it is not a terminal (SPEC §4)."""
+    en, zh = usage_message(exc)
+    sys.stderr.write(f"benefitcalc: usage: {clean(zh if current_lang() == Lang.zh else en)}\n")
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and sys.stderr.isatty():
+        sys.stderr.write(ctx.get_usage() + "\n")
+        sys.stderr.write(f"Try '{ctx.command_path} --help' for help.\n")
+    if not sys.stdout.isatty():
+        emit_json({"id": None, "error": {"code": "usage", "message": {"zh": zh, "en": en}, "details": {}}})
+    return int(exc.exit_code) if exc.exit_code else int(ExitStatus.USAGE)
+
+
+def usage_message(exc: click.exceptions.ClickException) -> tuple[str, str]:
+    """(English, Chinese) for click's usage errors, without its own wording where we can."""
+    en = exc.format_message()
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        maybe = f" (did you mean {', '.join(sorted(exc.possibilities))}?)" if exc.possibilities else ""
+        maybe_zh = f"（是否指 {'、'.join(sorted(exc.possibilities))}？）" if exc.possibilities else ""
+        return f"no such option: {exc.option_name}{maybe}", f"没有这个选项：{exc.option_name}{maybe_zh}"
+    if isinstance(exc, click.exceptions.MissingParameter):
+        param = exc.param
+        argument = param is not None and param.param_type_name == "argument"
+        opts: list[str] = list(param.opts) if param is not None else []
+        shown = (opts[0].upper() if argument else opts[0]) if opts else str(exc.param_hint or "")
+        return (f"missing {'argument' if argument else 'option'} {shown}",
+                f"缺少{'参数' if argument else '选项'} {shown}")
+    if isinstance(exc, click.exceptions.BadParameter):
+        param = exc.param
+        hint = exc.param_hint if isinstance(exc.param_hint, str) else (
+            " / ".join(param.opts) if param is not None else "")
+        msg = exc.message.removeprefix("Value error, ")
+        zh = getattr(exc, "zh", None) or click_zh(msg).removeprefix("用法错误：")
+        return f"{hint}: {msg}" if hint else msg, f"{hint}：{zh}" if hint else zh
+    return en, getattr(exc, "zh", None) or click_zh(en)

@@ -23,6 +23,8 @@ class ExitStatus(IntEnum):
     INVALID_INPUT = 3
     RULESET = 4
     DIFFERENCES = 5
+    OUTPUT = 74       # the output could not be written (sysexits EX_IOERR): a full disk, a closed stdout
+    PIPE = 141        # the reader closed the pipe (| head): 128 + SIGPIPE, as a shell reports it
     INTERRUPTED = 130
     TERMINATED = 143
 
