@@ -260,7 +260,7 @@ def rulesets_list(as_json: JsonOpt = False, lang: LangOpt = None, indent: Indent
     else:
         from . import render
 
-        render.regions(data)
+        render.regions(data, current_lang().value)
 
 
 @rulesets_app.command("show")
@@ -288,13 +288,14 @@ def rulesets_show(
     else:
         from . import render
 
-        render.show(data)
+        render.show(data, current_lang().value)
 
 
 @rulesets_app.command("check")
 def rulesets_check(
     path: Annotated[Path | None, typer.Argument(
-        help="A rulesets directory or one file; default: the rulesets in use.")] = None,
+        help="A rulesets directory or one file; default: ./rulesets when the current directory has one (a "
+             "checkout), else the rulesets in use (--rulesets-dir or the installed copy).")] = None,
     write_manifest: Annotated[bool, typer.Option(
         "--write-manifest", help="Check the whole tree and, when only its MANIFEST is out of date, rewrite it "
                                  "(never over a changed file whose version was not bumped).")] = False,
@@ -302,7 +303,11 @@ def rulesets_check(
     lang: LangOpt = None,
     indent: IndentOpt = None,
 ) -> None:
-    """Validate every file of a rulesets tree and report every problem at once (exit 4 if any)."""
+    """Validate every file of a rulesets tree and report every problem at once (exit 4 if any).
+
+    It says which tree it checked. In a checkout (a rulesets/ folder in the current
+    directory) it checks that folder, not the installed copy; --write-manifest never writes
+    inside the installed package."""
     from .services import rulesets as service
 
     long_running()
@@ -310,21 +315,30 @@ def rulesets_check(
     if write_manifest and path is not None and path.is_file():
         raise Usage("writes the MANIFEST of a whole tree: give the tree's directory, not one file",
                     "写入的是整棵规则树的 MANIFEST：请给出树的目录，而不是单个文件", param_hint="'--write-manifest'")
+    if path is None and STATE.rulesets_dir is None and Path("rulesets", "national.toml").is_file():
+        path = Path("rulesets")  # a checkout: the files the user edits, not the installed copy
     with handled(j):
         t = tree()
+        checked = path if path is not None else t.root
+        if write_manifest:
+            from .services.audit import writable
+
+            writable(checked)
         report = service.write_manifest(t, path) if write_manifest else service.check(t, path)
     if j:
-        emit_json({"ok": report.ok, "written": str(report.written) if report.written else None,
+        emit_json({"ok": report.ok, "checked": str(checked), "written": str(report.written) if report.written else None,
                    "files": [service.file_ref(f) | {"file": f.name} for f in report.files],
                    "problems": [p.to_json() for p in report.problems], "notes": report.notes})
     else:
         from . import render
 
-        render.check(report)
+        render.check(report, current_lang().value, str(checked))
     if not report.ok:
         first = report.problems[0]
         more = f" (and {plural(len(report.problems) - 1, 'more problem')})" if len(report.problems) > 1 else ""
-        sys.stderr.write(f"benefitcalc: invalid_ruleset: {clean(str(first))}{more}\n")
+        if current_lang() == Lang.zh:
+            more = f"（另有 {len(report.problems) - 1} 个问题）" if len(report.problems) > 1 else ""
+        sys.stderr.write(f"benefitcalc: invalid_ruleset: {clean(first.text(current_lang().value))}{more}\n")
         raise typer.Exit(int(ExitStatus.RULESET))
 
 
@@ -357,7 +371,7 @@ def rulesets_coverage(
     else:
         from . import render
 
-        render.coverage(data)
+        render.coverage(data, current_lang().value)
 
 
 class AuditFormat(str, Enum):
@@ -513,7 +527,8 @@ def rulesets_new_block(
 
 @rulesets_app.command("fmt")
 def rulesets_fmt(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Ruleset files; default every file of the tree.")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="PATH", help="Ruleset files or directories; default every file of the tree.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Only say which files would change; exit 5 if any.")] = False,
     lang: LangOpt = None,
 ) -> None:
@@ -616,8 +631,10 @@ def show_result(result: Result | ErrorResult, out: str, explain: bool, lang: Lan
 
     language = (lang or current_lang()).value
     if isinstance(result, ErrorResult):
+        where = [f"line {result.line}"] if result.line is not None else []
+        where += [f"id {clean(str(result.id))}"] if result.id is not None else []
         sys.stderr.write(f"benefitcalc: {result.code}: {clean(result.text(language))}"
-                         + (f" (line {result.line})" if result.line is not None else "") + "\n")
+                         + (f" ({', '.join(where)})" if where else "") + "\n")
         if out == "json":
             emit_json(result.to_json())
         elif out in ("markdown", "html"):
@@ -636,7 +653,8 @@ def show_result(result: Result | ErrorResult, out: str, explain: bool, lang: Lan
     if out == "text":
         from . import render
 
-        render.result(data, explain=explain, lang=language, amount_labels=labels)
+        name = engine().tree.chain(result.region)[0].meta.name
+        render.result(data, explain=explain, lang=language, amount_labels=labels, region_name=(name.zh, name.en))
     else:
         from . import record
 
@@ -786,7 +804,7 @@ def injury(
     district: DistrictOpt = None,
     care_level: Annotated[str | None, typer.Option(
         "--care-level", metavar="LEVEL", help="none, full, major or partial (生活完全/大部分/部分不能自理); "
-        "in Guangdong its own 护理等级 level_1 … level_4 (60/50/40/30 %).")] = None,
+        "in Guangdong its own 护理等级 level_1, level_2, level_3, level_4 (60/50/40/30 %).")] = None,
     employment_ended: Annotated[bool, typer.Option(
         "--employment-ended", help="Grades 5–10: the employment relation ended (one-off medical and employment "
         "subsidies).")] = False,
@@ -862,7 +880,8 @@ def pension_adjustment(
         "enterprise",
     group: Annotated[list[str] | None, typer.Option(
         "--group", metavar="NAME", help="A group the year's scheme tilts to (Hubei: hardship_area, "
-        "revolution_supply, …; only the highest applies), or military_transfer_cadre for the national 企业退休军转干部 "
+        "revolution_supply and the rest `rulesets show` lists; only the highest applies), or "
+        "military_transfer_cadre for the national 企业退休军转干部 "
         "guarantee (raised to the local average where it is sourced). Repeat for each; a name the scheme does not "
         "define is refused with the names it does.")] = None,
     district: DistrictOpt = None, case_id: IdOpt = None,
@@ -1056,7 +1075,8 @@ def batch(
     out: Annotated[str | None, typer.Option("-o", "--output", metavar="OUT", help="Write here (atomically: a "
                                             "temporary file renamed at the end); default standard output.")] = None,
     fmt: Annotated[BatchFormat, typer.Option("--format", help="jsonl (one result or error object per line) or csv "
-                                             "(flat columns: line, id, benefit, …, amounts.*, error.code, case.*).")]
+                                             "(flat columns: line, id, benefit, region, district, as_of, eligible, "
+                                             "amounts.*, warnings, error.code, error.message, case.*).")]
     = BatchFormat.jsonl,
     input_format: Annotated[BatchFormat | None, typer.Option(
         "--input-format", help="jsonl or csv; default from IN's extension (.csv), else jsonl.")] = None,
@@ -1153,8 +1173,32 @@ def global_options_with_values() -> frozenset[str]:
     return frozenset(out)
 
 
+SHORT_HELP = {  # the command lists of --help, short enough never to be cut at 80 columns
+    "verify": "Recompute saved results and report drift.",
+    "schema": "Print a JSON Schema: case, result, ruleset.",
+    "unemployment": "失业保险金 unemployment benefit.",
+    "injury": "工伤保险待遇 work-injury benefits.",
+    "pension-adjustment": "基本养老金调整 yearly pension increase.",
+    "resident-pension": "城乡居民基本养老保险 resident pension.",
+    "price-subsidy": "价格临时补贴 temporary price subsidy.",
+    "retirement-age": "法定退休年龄 statutory retirement age.",
+    "calc": "Compute cases given as JSON.",
+    "batch": "Many cases (JSON Lines, CSV) in parallel.",
+    "list": "The regions and their districts.",
+    "show": "The rules in force on a date.",
+    "check": "Validate a rulesets tree or file.",
+    "coverage": "Which periods are sourced, and how well.",
+    "diff": "What changed between two sets of rules.",
+    "history": "One parameter over time.",
+    "sources": "The documents cited.",
+    "new-block": "Start a new dated block from a copy.",
+    "fmt": "Rewrite ruleset files canonically.",
+}
 for _info in [*app.registered_commands, *rulesets_app.registered_commands]:  # every --help ends with them
     _info.epilog = _info.epilog or EXIT_STATUSES
+    _info.short_help = _info.short_help or SHORT_HELP.get(_info.name or "")
+for _group in app.registered_groups:
+    _group.short_help = _group.short_help or "Inspect, check and compare rulesets."
 
 
 def command_named(argv: list[str]) -> str | None:

@@ -13,152 +13,231 @@ from rich.table import Table
 STATUS_STYLE = {"confirmed": "green", "derived": "cyan", "unconfirmed": "yellow", "missing": "red",
                 "unused": "dim", "unverified": "magenta"}
 
+#: every word the terminal shows, in Chinese and English (``t(key, lang)``)
+WORDS: dict[str, tuple[str, str]] = {
+    "confirmed": ("已确认", "confirmed"), "derived": ("推算", "derived"), "unconfirmed": ("未确认", "unconfirmed"),
+    "missing": ("缺失", "missing"), "unused": ("未使用", "unused"), "unverified": ("未核实", "unverified"),
+    "yes": ("是", "yes"), "no": ("否", "no"), "open": ("至今", "open"), "never": ("从未", "never"),
+    "none": ("无", "none"),
+    "regions": ("地区", "Regions"), "region": ("地区", "region"), "level": ("层级", "level"),
+    "name": ("名称", "name"), "admin code": ("行政区划代码", "admin code"), "aliases": ("别名", "aliases"),
+    "extends": ("上级", "extends"), "version": ("版本", "version"), "verified through": ("核实至", "verified through"),
+    "districts": ("区县", "districts"),
+    "national": ("国家", "national"), "province": ("省", "province"), "city": ("市", "city"),
+    "district": ("区县", "district"),
+    "parameter": ("参数", "parameter"), "value": ("值", "value"), "confidence": ("可信度", "confidence"),
+    "source": ("来源", "source"), "note": ("说明", "note"), "in force": ("施行", "in force"), "year": ("年度", "year"),
+    "on": ("日期", "on"), "rulesets": ("规则集", "rulesets"), "uncovered": ("未覆盖", "uncovered"),
+    "covered": ("已覆盖", "covered"), "yearly": ("按年", "yearly"), "years": ("年度", "years"),
+    "year missing": ("缺失（该日期所需的年度）", "missing (the year this date asks for)"),
+    "warning": ("警告", "warning"), "sources": ("来源文件", "Sources"), "id": ("编号", "id"),
+    "title": ("标题", "title"), "issuer": ("发文机关", "issuer"), "doc no": ("文号", "doc no"),
+    "date": ("日期", "date"), "url": ("网址", "url"),
+    "files valid": ("个文件有效", "files valid"),
+    "checked": ("已检查", "checked"), "wrote": ("已写入", "wrote"),
+    "manifest up to date": ("MANIFEST 已是最新", "MANIFEST already up to date"),
+    "sub-section": ("子项", "sub-section"), "from": ("起", "from"), "to": ("止", "to"), "status": ("状态", "status"),
+    "block": ("规则块", "block"), "unsourced": ("无来源", "unsourced"),
+    "no figure at": ("无数值的层级", "no figure at"),
+    "values": ("数值", "values"), "confirmed share": ("已确认占比", "confirmed share"),
+    "missing periods": ("缺失时段", "missing periods"), "missing years": ("缺失年度", "missing years"),
+    "partial years": ("部分无来源的年度", "years with unsourced components"),
+    "eligible": ("符合条件", "eligible"), "not eligible": ("不符合条件", "not eligible"),
+    "no amount sourced": ("金额未列明", "no amount sourced"), "steps": ("计算步骤", "Steps"),
+    "step": ("步骤", "step"), "formula": ("公式", "formula"),
+    "explain hint": ("显示每一步的公式和依据", "shows every step with its formula and source"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    """A word of the terminal in ``lang`` ("zh" or "en"); an unknown key as it is."""
+    pair = WORDS.get(key)
+    return key if pair is None else pair[0] if lang == "zh" else pair[1]
+
 
 def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
-def regions(data: list[dict[str, Any]]) -> None:
-    t = Table(title="Regions", title_justify="left")
-    for col in ("region", "level", "name", "admin code", "aliases", "extends", "version", "verified through"):
-        t.add_column(col)
+def _table(title: str, columns: list[str] | tuple[str, ...], lang: str = "en") -> Table:
+    """A table whose cells wrap and fold long words instead of cutting them with "…"."""
+    table = Table(title=escape(title), title_justify="left")
+    for col in columns:
+        table.add_column(escape(t(col, lang)), overflow="fold")
+    return table
+
+
+def _conf(level: str, lang: str) -> str:
+    style = STATUS_STYLE.get(level, "")
+    word = escape(t(level, lang))
+    return f"[{style}]{word}[/]" if style else word
+
+
+def regions(data: list[dict[str, Any]], lang: str = "en") -> None:
+    table = _table(t("regions", lang), ("region", "level", "name", "admin code", "aliases", "extends", "version",
+                                        "verified through", "districts"), lang)
     for r in data:
-        t.add_row(*map(escape, (r["region"], r["level"], f"{r['name']['zh']} / {r['name']['en']}", r["admin_code"],
-                                "、".join(r["aliases"]), r["extends"] or "", r["version"], r["verified_through"])))
-    _console().print(t)
+        table.add_row(*map(escape, (r["region"], t(r["level"], lang), f"{r['name']['zh']} / {r['name']['en']}",
+                                    r["admin_code"], "、".join(r["aliases"]), r["extends"] or "", r["version"],
+                                    r["verified_through"], "、".join(r.get("districts", [])))))
+    _console().print(table)
 
 
-def _text(value: Any) -> str:
-    """A setting as a reader wants it: true/false, lists joined, tables as key = value."""
+def _text(value: Any, lang: str = "en") -> str:
+    """A setting as a reader writes it: 是/否 or yes/no, lists joined, tables as key = value."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return t("yes" if value else "no", lang)
     if isinstance(value, list):
-        return "、".join(_text(v) for v in value)
+        return "、".join(_text(v, lang) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k} = {_text(v)}" for k, v in value.items())
+        return ", ".join(f"{k} = {_text(v, lang)}" for k, v in value.items())
     return str(value)
 
 
-def _block_table(s: dict[str, Any]) -> Table:
+def _span(a: str, b: str | None, lang: str) -> str:
+    return f"{a} – {b or t('open', lang)}"
+
+
+def _block_table(s: dict[str, Any], lang: str) -> Table:
     if "in_force" in s:
-        when = f"in force {s['in_force'][0]} – {s['in_force'][1] or 'open'}"
+        when = f"{t('in force', lang)} {_span(s['in_force'][0], s['in_force'][1], lang)}"
     else:
-        when = f"year {s['block']['year']}"
-    t = Table(title=escape(f"{s['subsection']}  ← {s['region']} ({s['level']}), {when}"), title_justify="left")
-    for col in ("parameter", "value", "confidence", "source", "note"):
-        t.add_column(col)
+        when = f"{t('year', lang)} {s['block']['year']}"
+    table = _table(f"{s['subsection']}  ← {s['region']} ({t(s['level'], lang)}), {when}",
+                   ("parameter", "value", "confidence", "source", "note"), lang)
     for k, v in s["settings"].items():
         if k == "items":
             for item in v:
                 label = item.get("label", {})
                 condition = item.get("condition", {})
-                t.add_row(escape(f"items.{item.get('id')}"), escape(f"{label.get('zh', '')} / {label.get('en', '')}"),
-                          "", "", escape(condition.get("en", "")))
+                table.add_row(escape(f"items.{item.get('id')}"),
+                              escape(f"{label.get('zh', '')} / {label.get('en', '')}"), "", "",
+                              escape(condition.get(lang, condition.get("en", ""))))
             continue
-        t.add_row(escape(k), escape(_text(v)), "", "", "")
+        table.add_row(escape(k), escape(_text(v, lang)), "", "", "")
     for v in s["values"]:
-        style = STATUS_STYLE[v["confidence"]]
-        t.add_row(escape(v["param"].removeprefix(s["subsection"] + ".")), escape(str(v["value"])),
-                  f"[{style}]{v['confidence']}[/]", escape(v["source"]),
-                  "" if v["note"] == s["note"] else escape(v["note"]))
+        table.add_row(escape(v["param"].removeprefix(s["subsection"] + ".")), escape(_text(v["value"], lang)),
+                      _conf(v["confidence"], lang), escape(v["source"]),
+                      "" if v["note"] == s["note"] else escape(v["note"]))
     status = s.get("status", s["block_confidence"])
     if s["note"] or status != "confirmed":
-        t.caption = escape(f"{status}: {s['note']}" if s["note"] else status)
-        t.caption_justify = "left"
-    return t
+        table.caption = f"{_conf(status, lang)}" + (f": {escape(s['note'])}" if s["note"] else "")
+        table.caption_justify = "left"
+    return table
 
 
-def show(data: dict[str, Any]) -> None:
+def show(data: dict[str, Any], lang: str = "en") -> None:
     c = _console()
     c.print(f"[bold]{escape(data['name']['zh'])} {escape(data['name']['en'])}[/] ({escape(data['region'])}) "
-            f"on {data['as_of']}")
-    c.print("rulesets: " + escape(", ".join(f"{r['region']} v{r['version']}" for r in data["rulesets"]))
-            + f"   resolved_sha256 {data['resolved_sha256']}")
+            f"{t('on', lang)} {data['as_of']}")
+    c.print(f"{t('rulesets', lang)}: " + escape(", ".join(f"{r['region']} v{r['version']}" for r in data["rulesets"]))
+            + f"   resolved_sha256 {data['resolved_sha256']}", overflow="fold")
     for s in data["subsections"]:
-        c.print(_block_table(s))
+        c.print(_block_table(s, lang))
     for u in data["uncovered"]:
-        spans = ", ".join(f"{a} – {b or 'open'}" for a, b in u["covered"]) or "never"
-        why = u.get("why") or f"covered: {spans}"
-        c.print(f"[red]uncovered[/] {escape(u['subsection'])}: {escape(why)}")
+        spans = ", ".join(_span(a, b, lang) for a, b in u["covered"]) or t("never", lang)
+        why = u.get("why") or f"{t('covered', lang)}: {spans}"
+        c.print(f"[red]{t('uncovered', lang)}[/] {escape(u['subsection'])}: {escape(why)}", overflow="fold")
     for y in data["yearly"]:
-        asked = "" if y["blocks"] or y.get("optional") else \
-            f" — [red]{y['year_asked']} missing[/] (the year this date asks for)"
-        c.print(escape(f"yearly {y['subsection']}: years {', '.join(map(str, y['years'])) or 'none'}") + asked)
+        asked = "" if y["blocks"] or y.get("optional") else f" — [red]{y['year_asked']} {t('year missing', lang)}[/]"
+        years = ", ".join(map(str, y["years"])) or t("none", lang)
+        c.print(escape(f"{t('yearly', lang)} {y['subsection']}: {t('years', lang)} {years}") + asked, overflow="fold")
         for s in y["blocks"]:
-            c.print(_block_table(s))
+            c.print(_block_table(s, lang))
     for w in data["warnings"]:
-        c.print(f"[yellow]warning[/] {escape(w['message']['en'])}")
+        c.print(f"[yellow]{t('warning', lang)}[/] {escape(w['message'][lang])}", overflow="fold")
     if data["sources"]:
-        t = Table(title="Sources", title_justify="left")
-        for col in ("id", "title", "issuer", "doc no", "date"):
-            t.add_column(col)
+        c.print(f"[bold]{t('sources', lang)}[/]")
         for q, src in data["sources"].items():
-            t.add_row(escape(q), escape(src.get("title", "")), escape(src.get("issuer", "")),
-                      escape(src.get("doc_no", "")), src.get("date", ""))
-        c.print(t)
+            _source(c, q, src)
 
 
-def check(report: Any) -> None:
+def _source(c: Console, q: str, src: dict[str, Any]) -> None:
+    """A cited document, whole: id and title; issuer, number and date; URL; note."""
+    head = f"[bold]{escape(q)}[/] {escape(src.get('title', ''))}"
+    more = " · ".join(escape(str(src[k])) for k in ("issuer", "doc_no", "date") if src.get(k))
+    c.print(head + (f" ({more})" if more else ""), overflow="fold")
+    if src.get("url"):
+        c.print(f"  {escape(src['url'])}", overflow="fold")
+    if src.get("note"):
+        c.print(f"  [dim]{escape(src['note'])}[/]", overflow="fold")
+
+
+def check(report: Any, lang: str = "en", root: str = "") -> None:
     c = _console()
+    if root:
+        c.print(f"{t('checked', lang)}: {escape(root)}", overflow="fold")
     for p in report.problems:
         kind = "" if p.kind == "invalid" else f" [dim]({p.kind})[/]"
-        c.print(f"[red]✗[/] {escape(str(p))}{kind}")
+        c.print(f"[red]✗[/] {escape(p.text(lang))}{kind}", overflow="fold")
     for n in report.notes:
-        c.print(f"[dim]note: {escape(n)}[/]")
+        c.print(f"[dim]note: {escape(n)}[/]", overflow="fold")
     if report.written is not None:
-        c.print(f"[green]✓[/] wrote {escape(str(report.written))}")
+        c.print(f"[green]✓[/] {t('wrote', lang)} {escape(str(report.written))}", overflow="fold")
     elif report.wrote:
-        c.print("[green]✓[/] MANIFEST already up to date")
+        c.print(f"[green]✓[/] {t('manifest up to date', lang)}")
     if report.ok:
-        c.print(f"[green]✓[/] {len(report.files)} files valid")
+        c.print(f"[green]✓[/] {len(report.files)} {t('files valid', lang)}")
     else:
-        c.print(f"[red]{len(report.problems)} problems[/] in {len({p.file for p in report.problems})} files")
+        files = len({p.file for p in report.problems})
+        if lang == "zh":
+            c.print(f"[red]{len(report.problems)} 个问题[/]，涉及 {files} 个文件")
+        else:
+            c.print(f"[red]{plural(len(report.problems), 'problem')}[/] in {plural(files, 'file')}")
 
 
-def _year_text(d: dict[str, Any]) -> str:
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _year_text(d: dict[str, Any], lang: str) -> str:
     """2024, 2021 (unconfirmed), 2025 (unsourced: years, percent)."""
     notes = [d["series"]] if d["series"] else []
     if d["confidence"] != "confirmed":
-        notes.append(d["confidence"])
+        notes.append(t(d["confidence"], lang))
     if d["unsourced"]:
-        notes.append("unsourced: " + ", ".join(d["unsourced"]))
+        notes.append(f"{t('unsourced', lang)}: " + ", ".join(d["unsourced"]))
     return f"{d['year']} ({'; '.join(notes)})" if notes else str(d["year"])
 
 
-def coverage(data: dict[str, Any]) -> None:
+def coverage(data: dict[str, Any], lang: str = "en") -> None:
     c = _console()
     for r in data["regions"]:
-        t = Table(title=escape(f"{r['region']}  {data['from']} – {data['to']}"), title_justify="left")
-        for col in ("sub-section", "from", "to", "status", "level", "block"):
-            t.add_column(col)
+        table = _table(f"{r['region']}  {data['from']} – {data['to']}",
+                       ("sub-section", "from", "to", "status", "level", "block"), lang)
         for s in r["sections"]:
             if "years" in s:
                 missing = s.get("missing_years") or []
-                status = "years: " + (", ".join(_year_text(d) for d in s.get("detail", []))
-                                      or ", ".join(map(str, s["years"])) or "none")
+                status = f"{t('years', lang)}: " + (", ".join(_year_text(d, lang) for d in s.get("detail", []))
+                                                    or ", ".join(map(str, s["years"])) or t("none", lang))
                 if missing:
-                    status += "; missing: " + ", ".join(map(str, missing))
-                t.add_row(escape(s["section"]), "", "", escape(status), "", "")
+                    status += f"; {t('missing', lang)}: " + ", ".join(map(str, missing))
+                table.add_row(escape(s["section"]), "", "", escape(status), "", "")
                 continue
             for p in s["periods"]:
-                style = STATUS_STYLE[p["status"]]
                 blocks = p.get("blocks") or ([p["block"]] if p.get("block") else [])
-                extra = f" (unsourced: {'、'.join(p['unsourced'])})" if p.get("unsourced") else ""
+                extra = f" ({t('unsourced', lang)}: {'、'.join(p['unsourced'])})" if p.get("unsourced") else ""
                 if s.get("levels_not_sourced") and p["status"] != "missing":
-                    extra += f" (no figure at: {'、'.join(s['levels_not_sourced'])})"
+                    extra += f" ({t('no figure at', lang)}: {'、'.join(s['levels_not_sourced'])})"
                 where = " + ".join(f"{b.get('region', '')} {b.get('since', b.get('year', ''))}" for b in blocks)
-                t.add_row(escape(s["section"]), p["from"], p["to"], f"[{style}]{p['status']}[/]{escape(extra)}",
-                          escape(p.get("level", "")), escape(where))
-        c.print(t)
+                table.add_row(escape(s["section"]), p["from"], p["to"], _conf(p["status"], lang) + escape(extra),
+                              escape(t(p.get("level", ""), lang) if p.get("level") else ""), escape(where))
+        c.print(table)
     s = data["summary"]
-    c.print(f"values {s['values']}: confirmed {s['confirmed']}, derived {s['derived']}, "
-            f"unconfirmed {s['unconfirmed']} (confirmed share {s['confirmed_share']}); "
-            f"missing periods {s['missing_periods']}, missing years {s['missing_years']}, "
-            f"years with unsourced components {s['partial_years']}")
+    if lang == "zh":
+        c.print(f"数值 {s['values']} 个：已确认 {s['confirmed']}，推算 {s['derived']}，未确认 {s['unconfirmed']}"
+                f"（已确认占比 {s['confirmed_share']}）；缺失时段 {s['missing_periods']}，缺失年度 "
+                f"{s['missing_years']}，部分无来源的年度 {s['partial_years']}", overflow="fold")
+    else:
+        c.print(f"values {s['values']}: confirmed {s['confirmed']}, derived {s['derived']}, "
+                f"unconfirmed {s['unconfirmed']} (confirmed share {s['confirmed_share']}); "
+                f"missing periods {s['missing_periods']}, missing years {s['missing_years']}, "
+                f"years with unsourced components {s['partial_years']}", overflow="fold")
 
 
 def result(data: dict[str, Any], explain: bool, lang: str,
-           amount_labels: dict[str, tuple[str, str]] | None = None) -> None:
+           amount_labels: dict[str, tuple[str, str]] | None = None,
+           region_name: tuple[str, str] | None = None) -> None:
     """One calculation: amounts, eligibility, reasons, warnings; every step with --explain."""
     from rich.panel import Panel
 
@@ -169,39 +248,40 @@ def result(data: dict[str, Any], explain: bool, lang: str,
     for k, v in data["amounts"].items():
         zh_name, en_name = names.get(k, (k, k))
         lines.append(f"[bold]{escape(zh_name if zh else en_name)}[/]: {escape(str(v))}")
-    head = (f"{data['region']} {data['district'] or ''} {data['as_of']}  "
-            + ("符合条件" if zh else "eligible") if data["eligible"] else
-            f"{data['region']} {data['as_of']}  " + ("不符合条件" if zh else "not eligible"))
+    place = (region_name[0] if zh else region_name[1]) if region_name else data["region"]
+    if data.get("district"):
+        place += f" {data['district']}"
+    head = f"{place} {data['as_of']}  " + t("eligible" if data["eligible"] else "not eligible", lang)
     for r in data["reasons"]:
         lines.append(f"[red]✗[/] {escape(r['message'][lang])}")
     for x in data["extras"]:
-        amount = x["amount"] or ("金额未列明" if zh else "no amount sourced")
+        amount = x["amount"] or t("no amount sourced", lang)
         lines.append(f"[cyan]+[/] {escape(x['label'][lang])}: {escape(amount)} — {escape(x['condition'][lang])}")
     for w in data["warnings"]:
         lines.append(f"[yellow]![/] {escape(w['message'][lang])}")
     versions = ", ".join(f"{r['region']} v{r['version']}" for r in data["rulesets"])
-    lines.append(f"[dim]rulesets {escape(versions)}; resolved_sha256 {data['resolved_sha256']}[/]")
+    lines.append(f"[dim]{t('rulesets', lang)} {escape(versions)}; resolved_sha256 {data['resolved_sha256']}[/]")
     c.print(Panel("\n".join(lines), title=escape(head), title_align="left"))
     if explain:
-        t = Table(title="计算步骤" if zh else "Steps", title_justify="left")
-        for col in (("步骤", "step"), ("公式", "formula"), ("值", "value"), ("来源", "source")):
-            t.add_column(col[0] if zh else col[1])
+        table = _table(t("steps", lang), ("step", "formula", "value", "source"), lang)
         for s in data["steps"]:
             where = ""
             if s["block"]:
                 key = "since" if s["block"].get("since") else "year"
-                where = f"{s['block']['region']} ({s['level']}) {s['block'].get(key)}\n"
+                where = f"{s['block']['region']} ({t(s['level'], lang)}) {s['block'].get(key)}\n"
             conf = s.get("confidence")
-            mark = f" [yellow]{conf}[/]" if conf and conf != "confirmed" else ""
-            t.add_row(escape(s["label"][lang]), escape(s["formula"]), escape(str(s["value"])) + mark,
-                      escape(where + ", ".join(s["sources"])))
-        c.print(t)
+            mark = f" {_conf(conf, lang)}" if conf and conf != "confirmed" else ""
+            formula = s.get("formula_zh") or s["formula"] if zh else s["formula"]
+            value = {"true": "yes", "false": "no"}.get(str(s["value"]), str(s["value"]))
+            table.add_row(escape(s["label"][lang]), escape(formula), escape(t(value, lang) if value in ("yes", "no")
+                                                                            else value) + mark,
+                          escape(where + ", ".join(s["sources"])))
+        c.print(table)
         for q, src in data["sources"].items():
             c.print(f"[dim]{escape(q)}[/] {escape(src.get('title', ''))} {escape(src.get('doc_no', ''))} "
-                    f"{escape(src.get('url', ''))}")
+                    f"{escape(src.get('url', ''))}", overflow="fold")
     elif data["steps"]:
-        hint = "显示每一步的公式和依据" if zh else "shows every step with its formula and source"
-        c.print(f"[dim]--explain {hint}[/]")
+        c.print(f"[dim]--explain {t('explain hint', lang)}[/]")
 
 
 # -- auditors ----------------------------------------------------------------------------------
@@ -295,13 +375,7 @@ def sources(data: dict[str, Any]) -> None:
     """The documents cited, or one document and the values citing it."""
     c = _console()
     for q, src in data["sources"].items():
-        head = f"[bold]{escape(q)}[/] {escape(src.get('title', ''))}"
-        more = " · ".join(escape(str(src[k])) for k in ("issuer", "doc_no", "date") if src.get(k))
-        c.print(head + (f" ({more})" if more else ""))
-        if src.get("url"):
-            c.print(f"  {escape(src['url'])}")
-        if src.get("note"):
-            c.print(f"  [dim]{escape(src['note'])}[/]")
+        _source(c, q, src)
         counts = ", ".join(f"{k} {v}" for k, v in src["confidence"].items()) or "cited by no value"
         values = src["values"]
         if isinstance(values, list):
