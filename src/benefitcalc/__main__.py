@@ -26,8 +26,9 @@ from .cli import main as run  # noqa: E402
 def main() -> None:
     code = run()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: started with the stream closed
+                stream.flush()
     except (OSError, ValueError):  # a closed or broken stream: nothing more can be said
         code = code or 1
     os._exit(code)

@@ -213,8 +213,13 @@ def engine() -> Engine:
 
 
 def parse_date_option(value: str | None, field: str = "as_of") -> dt.date | None:
+    """A date option; an empty one is a usage error (never today)."""
     from .services.rulesets import parse_date
 
+    if value is not None and not value.strip():
+        option = "--" + field.replace("_", "-")
+        raise Usage(f"{option}: must not be empty (give a date YYYY-MM-DD, or leave the option out for today)",
+                    f"{option}：不得为空（请给出日期 YYYY-MM-DD，或省略该选项表示今天）")
     return None if value is None else parse_date(value, field)
 
 
@@ -729,14 +734,20 @@ OriginalAgeOpt = Annotated[str | None, typer.Option(
 
 
 def compute(data: dict[str, Any], out: str, explain: bool, lang: Lang | None, strict: bool) -> None:
-    """One case from a benefit command's options: compute and deliver it."""
+    """One case from a benefit command's options: compute and deliver it. An option given
+    as an empty text (``--as-of ''``) is a usage error, never a default."""
+    for key, value in data.items():
+        if isinstance(value, str) and not value.strip():
+            option = "--" + key.replace("_", "-")
+            raise Usage(f"{option}: must not be empty (leave the option out for its default)",
+                        f"{option}：不得为空（省略该选项即取默认值）")
     with handled(out == "json", lambda: data.get("id")):
         result = engine().calculate(data)
     deliver(result, out, explain, lang, strict)
 
 
 def as_of_text(value: str | None) -> str:
-    """``--as-of`` as given (checked by the library, so ``''`` is invalid input), or today."""
+    """``--as-of`` as given (``''`` is a usage error, see ``compute``), or today."""
     return dt.date.today().isoformat() if value is None else value
 
 
@@ -1021,8 +1032,9 @@ def retirement_age(
 
 @app.command("calc")
 def calc(
-    file: Annotated[str, typer.Argument(help="A JSON file, or - for standard input: one case, a JSON array of "
-                                             "cases, or JSON Lines (one case per line).")] = "-",
+    files: Annotated[list[str] | None, typer.Argument(
+        metavar="FILE", help="JSON files, or - for standard input (the default): each one case, a JSON array of "
+                             "cases, or JSON Lines (one case per line).")] = None,
     explain: ExplainOpt = False, lang: LangOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = None,
     strict: StrictOpt = False,
     indent: IndentOpt = None,
@@ -1040,19 +1052,25 @@ def calc(
     j = out == "json"
     count = failed = warned = 0
     last: ErrorResult | None = None
-    with handled(j), open_input(file) as stream, record_page(out, lang):
-        for result in calculate_stream(engine(), stream):
-            count += 1
-            if count == 2:
-                long_running()
-            show_result(result, out, explain, lang)
-            sys.stdout.flush()  # a script waiting for this case's answer gets it now
-            if isinstance(result, ErrorResult):
-                failed, last = failed + 1, result
-            elif result.warnings:
-                warned += 1
+    names = files or ["-"]
+    if "-" in names and sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty():
+        sys.stderr.write("benefitcalc: reading cases from the terminal: type or paste JSON, then Ctrl-D "
+                         "(`benefitcalc calc --help` shows other ways)\n")
+    with handled(j), record_page(out, lang):
+        for file in names:
+            with open_input(file) as stream:
+                for result in calculate_stream(engine(), stream):
+                    count += 1
+                    if count == 2:
+                        long_running()
+                    show_result(result, out, explain, lang)
+                    sys.stdout.flush()  # a script waiting for this case's answer gets it now
+                    if isinstance(result, ErrorResult):
+                        failed, last = failed + 1, result
+                    elif result.warnings:
+                        warned += 1
     if count == 0:
-        fail(no_case(file), j)
+        fail(no_case(" ".join(names)), j)
     if failed:
         if count == 1 and last is not None:
             raise typer.Exit(int(exit_status_of(last.code)))
@@ -1145,13 +1163,17 @@ def open_input(file: str) -> Iterator[Any]:
 
     if file == "-":
         if sys.stdin is None or sys.stdin.closed:
-            raise InvalidInputError("standard input is closed")
+            raise InvalidInputError("standard input is closed", field="file", zh="标准输入已关闭")
         yield sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
         return
+    if not file.strip():
+        raise Usage("FILE: must not be empty (a path, or - for standard input)",
+                    "FILE：不得为空（路径，或 - 表示标准输入）")
     try:
         stream = open(file, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise InvalidInputError(f"cannot read {file}: {exc.strerror}") from None
+        raise InvalidInputError(f"cannot read {file}: {exc.strerror}", field="file",
+                                zh=f"无法读取 {file}：{exc.strerror}") from None
     with stream:
         yield stream
 

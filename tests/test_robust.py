@@ -1,0 +1,127 @@
+"""Terminals and files that are not what we hope: odd encodings, closed or full streams, empty
+option values, usage errors for scripts. Each runs the installed command in a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "unemployment-nanchang.json"
+CASE = ["unemployment", "--region", "南昌", "--as-of", "2024-06-01", "--contribution-months", "80"]
+
+
+def run(args: list[str], env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[bytes]:
+    full = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "benefitcalc", *args], env=full, capture_output=True,
+                          timeout=60, **kwargs)
+
+
+def no_traceback(p: subprocess.CompletedProcess[bytes]) -> None:
+    assert b"Traceback" not in p.stderr and b"internal error" not in p.stderr, p.stderr.decode(errors="replace")
+
+
+def test_an_ascii_only_output_still_gets_valid_json():
+    p = run(CASE, env={"PYTHONIOENCODING": "ascii"})
+    no_traceback(p)
+    assert p.returncode == 0
+    assert json.loads(p.stdout)["amounts"]["monthly_benefit"] == "1800.00"  # 2000 × 90 %, jx-ui-2024
+
+
+def test_a_c_locale_reads_chinese_arguments():
+    p = run(CASE, env={"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"})
+    no_traceback(p)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["region"] == "nanchang"
+
+
+def test_a_closed_pipe_is_not_a_bug():
+    many = (EXAMPLE.read_text(encoding="utf-8").replace("\n", " ") + "\n") * 3000
+    p = subprocess.run(f"{sys.executable} -m benefitcalc calc - | head -c 10", shell=True, input=many.encode(),
+                       capture_output=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    no_traceback(p)
+    assert len(p.stdout) == 10
+
+
+def test_closed_stdin_and_stdout_and_a_full_disk_give_one_line():
+    closed_in = run(["calc", "-"], stdin=subprocess.DEVNULL)
+    no_traceback(closed_in)
+    assert closed_in.returncode == 3  # an empty input: no case
+    shut = subprocess.run(f"{sys.executable} -m benefitcalc calc {EXAMPLE} >&-", shell=True, capture_output=True,
+                          timeout=60)
+    no_traceback(shut)
+    assert shut.returncode == 74 and b"standard output is closed" in shut.stderr
+    if Path("/dev/full").exists():
+        full = subprocess.run(f"{sys.executable} -m benefitcalc calc {EXAMPLE} > /dev/full", shell=True,
+                              capture_output=True, timeout=60)
+        no_traceback(full)
+        assert full.returncode == 74 and b"cannot write the output" in full.stderr
+
+
+@pytest.mark.parametrize("args", [
+    [*CASE[:3], "--as-of", "", "--contribution-months", "80"],
+    ["--rulesets-dir", "", "rulesets", "list"],
+    ["rulesets", "show", "nanchang", "--as-of", " "],
+    ["calc", ""],
+], ids=["--as-of ''", "--rulesets-dir ''", "show --as-of ' '", "calc ''"])
+def test_an_empty_option_value_is_a_usage_error(args):
+    p = run(args)
+    no_traceback(p)
+    assert p.returncode == 2, p.stderr
+    assert len(p.stderr.decode().strip().splitlines()) == 1  # one line when stderr is not a terminal
+    error = json.loads(p.stdout)["error"]
+    assert error["code"] == "usage" and "empty" in error["message"]["en"] and "空" in error["message"]["zh"]
+
+
+@pytest.mark.parametrize("args, en, zh", [
+    (["unemployment", "--regin", "x"], "no such option: --regin (did you mean", "没有这个选项"),
+    (["unemployment", "--lang", "fr"], "'fr' is not one of", "不是以下之一"),
+    (["unemployment", "--region", "nanchang"], "missing option --contribution-months", "缺少选项"),
+    (["nosuch"], "No such command", "没有这个命令"),
+])
+def test_usage_errors_are_one_line_and_a_json_object_for_scripts(args, en, zh):
+    p = run(args)
+    assert p.returncode == 2
+    assert len(p.stderr.decode().strip().splitlines()) == 1 and en in p.stderr.decode()
+    error = json.loads(p.stdout)["error"]
+    assert en in error["message"]["en"] and zh in error["message"]["zh"]
+
+
+def test_global_options_work_after_the_command(tmp_path):
+    p = run(["rulesets", "list", "--rulesets-dir", str(tmp_path)])
+    assert p.returncode == 4 and str(tmp_path) in p.stderr.decode()  # the empty folder was used, not the shipped
+    assert run(["rulesets", "list", "--traceback", "--json"]).returncode == 0
+
+
+def test_a_bom_and_another_encoding(tmp_path):
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
+    p = run(["calc", str(bom)])
+    assert p.returncode == 0 and json.loads(p.stdout)["amounts"]["monthly_benefit"]
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("gbk"))
+    p = run(["calc", str(gbk)])
+    no_traceback(p)
+    assert p.returncode == 3 and b"UTF-8" in p.stderr
+
+
+def test_errors_follow_the_language():
+    p = run(["--lang", "zh", "unemployment", "--region", "nanchang", "--as-of", "2024-06-01",
+             "--contribution-months", "-5"])
+    assert p.returncode == 3
+    line = p.stderr.decode()
+    assert "contribution_months" in line and any("\u4e00" <= ch <= "\u9fff" for ch in line)
+    p = run(["unemployment", "--region", "nanchang", "--as-of", "2024-06-01", "--contribution-months", "-5"],
+            env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""})
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in p.stderr.decode())
+
+
+def test_calc_takes_several_files(tmp_path):
+    other = Path(__file__).parent.parent / "examples" / "injury-nanchang.json"
+    p = run(["calc", str(EXAMPLE), str(other)])
+    assert p.returncode == 0
+    assert [json.loads(line)["benefit"] for line in p.stdout.decode().splitlines()] == ["unemployment", "injury"]
