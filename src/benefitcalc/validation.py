@@ -55,7 +55,23 @@ _BY_TYPE: dict[str, tuple[str, str]] = {
     "too_long": ("must have at most {max_length} items", "最多 {max_length} 项"),
     "union_tag_invalid": ("{tag!r} is not one of {expected_tags}", "{tag!r} 不是以下之一：{expected_tags}"),
     "union_tag_not_found": ("needs the key {discriminator}", "缺少键 {discriminator}"),
+    "int_parsing_size": ("must be a whole number of a usable size", "须为大小适当的整数"),
+    "string_unicode": ("must be valid Unicode text", "须为有效的 Unicode 文本"),
+    "mapping_type": ("must be a table (an object)", "须为表（对象）"),
+    "set_type": ("must be a list", "须为列表"),
+    "frozen_set_type": ("must be a list", "须为列表"),
+    "iterable_type": ("must be a list", "须为列表"),
+    "none_required": ("must be left out", "不应给出"),
+    "recursion_loop": ("nested too deeply", "嵌套过深"),
 }
+
+# ctx keys holding pydantic's list of choices ("'a', 'b' or 'c'"), said with 、 in Chinese
+_CHOICES = ("expected", "expected_tags")
+
+
+def _zh_ctx(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v.replace("' or '", "'、'").replace("', '", "'、'") if k in _CHOICES and isinstance(v, str) else v
+            for k, v in ctx.items()}
 
 
 def message(err: Mapping[str, Any]) -> tuple[str, str]:
@@ -72,6 +88,6 @@ def message(err: Mapping[str, Any]) -> tuple[str, str]:
         text = str(err.get("msg", err["type"])).removeprefix("Value error, ")
         return text, text
     try:
-        return pair[0].format(**ctx), pair[1].format(**ctx)
+        return pair[0].format(**ctx), pair[1].format(**_zh_ctx(ctx))
     except (KeyError, IndexError, ValueError):
         return pair

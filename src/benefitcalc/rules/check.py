@@ -78,7 +78,8 @@ def check_tree(root: Path, today: dt.date | None = None) -> CheckReport:
         slug = tree.slug_of_path(path)
         if not SLUG.match(slug) or (path.parent != tree.root and not SLUG.match(path.parent.name)):
             report.problems.append(Problem(name, "", "a ruleset file's name and folder must be slugs "
-                                                     "(lowercase letters and '-')"))
+                                                     "(lowercase letters and '-')",
+                                           zh="规则集文件名及其所在文件夹名须为 slug（小写字母和 '-'）"))
             continue
         try:
             f = tree.file(slug)
@@ -86,14 +87,16 @@ def check_tree(root: Path, today: dt.date | None = None) -> CheckReport:
             report.problems += exc.problems
             continue
         except UnknownRegionError as exc:
-            report.problems.append(Problem(name, "", exc.message))
+            report.problems.append(Problem(name, "", exc.message, zh=exc.zh))
             continue
         if f.name != name:
             continue  # the slug's file is another one (already reported as a duplicate)
         place = "top" if path.parent == tree.root else "province" if path.name == "province.toml" else "below"
         if f.meta.level not in LEVEL_OF_PLACE[place]:
             report.problems.append(Problem(f.name, "meta.level", f"is {f.meta.level!r}, but the file's "
-                                           f"place in the tree is for {' or '.join(LEVEL_OF_PLACE[place])}"))
+                                           f"place in the tree is for {' or '.join(LEVEL_OF_PLACE[place])}",
+                                           zh=f"为 {f.meta.level!r}，但文件在目录中的位置属于 "
+                                              f"{' 或 '.join(LEVEL_OF_PLACE[place])}"))
         report.files.append(f)
     report.problems += tree.identity_problems(report.files)
     broken = {p.file for p in report.problems}
@@ -130,7 +133,8 @@ def _check_sources(chain: list[RulesetFile], report: CheckReport) -> None:
         for parent in chain[1:]:
             if sid in parent.sources:
                 report.problems.append(Problem(f.name, f"sources.{sid}", f"id also defined in {parent.name}; "
-                                               "ids must be unique along the chain"))
+                                               "ids must be unique along the chain",
+                                               zh=f"该 id 在 {parent.name} 中也有定义；继承链上的来源 id 须唯一"))
     known = {sid for g in chain for sid in g.sources}
     for sub in f.subsections:
         for i, b in enumerate(f.blocks(sub)):
@@ -140,7 +144,8 @@ def _check_sources(chain: list[RulesetFile], report: CheckReport) -> None:
             for where, sid in sorted(ids):
                 if sid not in known:
                     path = label if where == "source" else f"{label}.{where}"
-                    report.problems.append(Problem(f.name, path, f"unknown source id {sid!r}"))
+                    report.problems.append(Problem(f.name, path, f"unknown source id {sid!r}",
+                                                   zh=f"未知的来源 id {sid!r}"))
 
 
 class Sweeps:
@@ -199,16 +204,22 @@ def _check_areas(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) 
                 if tiers is None:
                     report.problems.append(Problem(area.file.name, label, f"no {scheme} tier table ({table}."
                                                    f"{column}) is in force for {chain[0].region} from {p.start} "
-                                                   f"to {p.end}"))
+                                                   f"to {p.end}",
+                                                   zh=f"{chain[0].region} 在 {p.start} 至 {p.end} 期间没有有效的 "
+                                                      f"{scheme} 档次表（{table}.{column}）"))
                     continue
                 assert p.source is not None
                 for district, d in area.block.districts.items():
                     if d.tier not in tiers:
+                        other = p.source.file is not area.file
                         report.problems.append(Problem(
                             area.file.name, f"{label}.districts.{district}",
                             f"tier {d.tier!r} is not in {table}.{column} of {p.source.file.name} "
                             f"(since {p.source.block.since}; tiers: {', '.join(tiers)})"
-                            + (f", which {chain[0].region} uses" if p.source.file is not area.file else "")))
+                            + (f", which {chain[0].region} uses" if other else ""),
+                            zh=f"档次 {d.tier!r} 不在 {p.source.file.name} 的 {table}.{column} 中"
+                               f"（since {p.source.block.since}；档次：{'、'.join(tiers)}）"
+                               + (f"，{chain[0].region} 使用的是该表" if other else "")))
 
 
 def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) -> None:
@@ -238,7 +249,9 @@ def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) 
                     if all(q.status in ("missing", "unused") and not q.found for q in cover):
                         report.problems.append(Problem(found.file.name, f"{where}.method",
                                                        f"{method} reads {read}, which {region} does not cover "
-                                                       f"from {p.start} to {p.end}"))
+                                                       f"from {p.start} to {p.end}",
+                                                       zh=f"{method} 读取 {read}，但 {region} 在 {p.start} 至 "
+                                                          f"{p.end} 期间没有该子节的规则块"))
                     else:
                         for q in cover:
                             if q.status == "missing":
@@ -276,7 +289,8 @@ def _check_rounding(file: RulesetFile, sub: str, block: object, region: str, def
                     report: CheckReport) -> None:
     if "round" in type(block).model_fields and block.round is None and not defaults:  # type: ignore[attr-defined]
         report.problems.append(Problem(file.name, f"{_label(sub, block)}.round",
-                                       f"gives no rounding and no file of {region}'s chain has a [defaults] round"))
+                                       f"gives no rounding and no file of {region}'s chain has a [defaults] round",
+                                       zh=f"未给出舍入规则，且 {region} 继承链上没有任何文件设置 [defaults] round"))
 
 
 def _check_manifest(tree: RulesetTree, report: CheckReport) -> None:
@@ -293,7 +307,7 @@ def _check_manifest(tree: RulesetTree, report: CheckReport) -> None:
         names.add(f.name)
         entry = m.entries.get(f.name)
         if entry is not None:
-            _compare(f, entry, manifest.NAME, fix, report)
+            _compare(f, entry, (manifest.NAME, manifest.NAME), fix, report)
             continue
         # no usable entry (a new file, a damaged or missing line): compare with the MANIFEST
         # last committed to git, so that a repair cannot record an unbumped change
@@ -301,34 +315,46 @@ def _check_manifest(tree: RulesetTree, report: CheckReport) -> None:
             reference = manifest.committed(tree.root)
         old = reference.get(f.name)
         if old is not None:
-            _compare(f, old, f"the committed {manifest.NAME} (git HEAD)", fix, report)
+            _compare(f, old, (f"the committed {manifest.NAME} (git HEAD)", f"已提交的 {manifest.NAME}（git HEAD）"),
+                     fix, report)
         if f.name in m.damaged or m.problems:
             if old is None:
                 report.notes.append(f"{f.name}: its {manifest.NAME} entry is unreadable and no committed one was "
                                     "found: --write-manifest records the file as it is now")
         else:
             report.problems.append(Problem(manifest.NAME, f.name, f"no entry for this file; {fix}",
-                                           ProblemKind.MANIFEST_MISSING))
+                                           ProblemKind.MANIFEST_MISSING, zh=f"没有此文件的条目；请{_FIX_ZH}"))
     for name in sorted(set(m.entries) - names):
         if not (tree.root / name).is_file():
             report.problems.append(Problem(manifest.NAME, name, "lists a file that does not exist",
-                                           ProblemKind.MANIFEST_EXTRA))
+                                           ProblemKind.MANIFEST_EXTRA, zh="列出了一个不存在的文件"))
 
 
-def _compare(f: RulesetFile, entry: manifest.Entry, where: str, fix: str, report: CheckReport) -> None:
-    """One file against its MANIFEST entry: a changed file must have a new version."""
+#: what repairs a MANIFEST, in Chinese (the English ``fix`` is passed along)
+_FIX_ZH = "运行 `benefitcalc rulesets check --write-manifest`"
+
+
+def _compare(f: RulesetFile, entry: manifest.Entry, where: tuple[str, str], fix: str, report: CheckReport) -> None:
+    """One file against its MANIFEST entry (``where`` names it in English and Chinese): a
+    changed file must have a new version."""
     if entry.file_sha256 != f.file_sha256:
         if entry.version == f.meta.version:
             report.problems.append(Problem(f.name, "meta.version", f"the file changed but its version is "
-                                           f"still {entry.version!r} (as in {where}): bump meta.version, then {fix}",
-                                           ProblemKind.VERSION_NOT_BUMPED))
+                                           f"still {entry.version!r} (as in {where[0]}): bump meta.version, "
+                                           f"then {fix}", ProblemKind.VERSION_NOT_BUMPED,
+                                           zh=f"文件内容已改变，但版本仍为 {entry.version!r}（与 {where[1]} 相同）："
+                                              f"请先更新 meta.version，再{_FIX_ZH}"))
         else:
             report.problems.append(Problem(manifest.NAME, f.name, f"records version {entry.version!r}; "
-                                           f"the file is now {f.meta.version!r}: {fix}", ProblemKind.MANIFEST_STALE))
+                                           f"the file is now {f.meta.version!r}: {fix}", ProblemKind.MANIFEST_STALE,
+                                           zh=f"记录的版本为 {entry.version!r}；文件现为 {f.meta.version!r}："
+                                              f"请{_FIX_ZH}"))
     elif entry.version != f.meta.version:
         report.problems.append(Problem(manifest.NAME, f.name, f"records version {entry.version!r}; the file "
                                        f"is now {f.meta.version!r} with the same content: {fix}",
-                                       ProblemKind.MANIFEST_STALE))
+                                       ProblemKind.MANIFEST_STALE,
+                                       zh=f"记录的版本为 {entry.version!r}；文件现为 {f.meta.version!r}，内容未变："
+                                          f"请{_FIX_ZH}"))
     elif entry.bytes_sha256 != f.bytes_sha256:
         report.notes.append(f"{f.name}: its text changed (comments or layout) but not its content; "
                             f"{fix} to record the new bytes (until then a sealed tree validates it in full)")
@@ -339,7 +365,8 @@ def write_manifest(root: Path, today: dt.date | None = None) -> CheckReport:
     atomically from the validated files and report the tree as it now stands."""
     if not root.is_dir():
         raise InvalidRulesetError([Problem(str(root), "", "--write-manifest writes the MANIFEST of a whole "
-                                                          "rulesets tree: give its directory")])
+                                                          "rulesets tree: give its directory",
+                                           zh="--write-manifest 写入的是整个规则集目录的 MANIFEST：请给出该目录")])
     report = check_tree(root, today)
     if report.blocking or not report.files:
         return report

@@ -120,13 +120,13 @@ class RulesetFile:
 
     @classmethod
     def _trusted(cls, doc: dict[str, Any], path: Path, name: str, digest: str, file_sha256: str) -> RulesetFile:
-        from .construct import construct
+        from .construct import Untrusted, construct
 
         sources = {k: construct(Source, v) for k, v in doc.get("sources", {}).items()}
         defaults = construct(Defaults, doc["defaults"]) if "defaults" in doc else None
         raw, shape = _split(doc)  # the names, as validation checks them
         if shape:
-            raise ValueError("a name no model defines")
+            raise Untrusted("a name no model defines")
         f = cls(path, name, construct(Meta, doc["meta"]), sources, defaults, raw, digest)
         f.trusted, f._file_sha256 = True, file_sha256
         return f
@@ -143,7 +143,8 @@ class RulesetFile:
         sources: dict[str, Source] = {}
         raw_sources = doc.get("sources", {})
         if not isinstance(raw_sources, dict):
-            problems.append(Problem(name, "sources", "must be a table of [sources.<id>] tables"))
+            problems.append(Problem(name, "sources", "must be a table of [sources.<id>] tables",
+                                    zh="须为由 [sources.<id>] 表组成的表"))
             raw_sources = {}
         for sid, value in raw_sources.items():
             try:
@@ -157,7 +158,7 @@ class RulesetFile:
             except ValidationError as exc:
                 problems += problems_of(name, "defaults", exc, None)
         raw, shape = _split(doc)
-        problems += [Problem(name, p, msg) for p, msg in shape]
+        problems += [Problem(name, p, en, zh=zh) for p, en, zh in shape]
         f = cls(path, name, meta, sources, defaults, raw, digest)  # type: ignore[arg-type]
         for sub in raw:
             try:
@@ -177,7 +178,7 @@ class RulesetFile:
     def spec(self, name: str) -> Subsection:
         found = AREA if is_area(name) else subsection(name)
         if found is None:  # only a validated file can hold a name; code asking for one is checked above
-            raise InvalidRulesetError([Problem(self.name, name, "unknown sub-section")])
+            raise InvalidRulesetError([Problem(self.name, name, "unknown sub-section", zh="未知的子节")])
         return found
 
     def mentions_year(self, name: str, year: int) -> bool:
@@ -301,17 +302,18 @@ class RulesetFile:
         return doc
 
 
-def _split(doc: dict[str, Any]) -> tuple[dict[str, list[Any]], list[tuple[str, str]]]:
-    """Sort the top-level keys into sub-sections; report keys that are none."""
+def _split(doc: dict[str, Any]) -> tuple[dict[str, list[Any]], list[tuple[str, str, str]]]:
+    """Sort the top-level keys into sub-sections; report keys that are none (key path,
+    English, Chinese)."""
     raw: dict[str, list[Any]] = {}
-    shape: list[tuple[str, str]] = []
+    shape: list[tuple[str, str, str]] = []
     common = group("")
     shared = common.subsections if common else {}
 
     def blocks_of(name: str, value: Any) -> list[Any] | None:
         if isinstance(value, list) and all(isinstance(b, dict) for b in value):
             return value
-        shape.append((name, f"must be an array of tables ([[{name}]])"))
+        shape.append((name, f"must be an array of tables ([[{name}]])", f"须为表数组（[[{name}]]）"))
         return None
 
     for key, value in doc.items():
@@ -324,7 +326,8 @@ def _split(doc: dict[str, Any]) -> tuple[dict[str, list[Any]], list[tuple[str, s
                 scheme = b.get("scheme")
                 if scheme not in schemes:
                     shape.append((f"area[{block_label(b, i)}].scheme",
-                                  f"{scheme!r} is not an area scheme (known: {', '.join(sorted(schemes))})"))
+                                  f"{scheme!r} is not an area scheme (known: {', '.join(sorted(schemes))})",
+                                  f"{scheme!r} 不是已定义的地区分档方案（已知：{'、'.join(sorted(schemes))}）"))
                     continue
                 raw.setdefault(area_subsection(scheme), []).append(b)
         elif key in shared:
@@ -334,11 +337,12 @@ def _split(doc: dict[str, Any]) -> tuple[dict[str, list[Any]], list[tuple[str, s
             for sub, sub_blocks in value.items():
                 name = f"{key}.{sub}"
                 if name not in g.subsections:
-                    shape.append((name, f"unknown sub-section (known: {', '.join(sorted(g.subsections))})"))
+                    shape.append((name, f"unknown sub-section (known: {', '.join(sorted(g.subsections))})",
+                                  f"未知的子节（已知：{'、'.join(sorted(g.subsections))}）"))
                 elif (blocks := blocks_of(name, sub_blocks)) is not None:
                     raw[name] = blocks
         else:
-            shape.append((key, "unknown section"))
+            shape.append((key, "unknown section", "未知的节"))
     return raw, shape
 
 
@@ -350,16 +354,19 @@ def order_blocks(file: str, prefix: str, spec: Subsection, blocks: list[Any]) ->
         blocks.sort(key=lambda b: (b.year, b.series))
         for a, b in zip(blocks, blocks[1:], strict=False):
             if (a.year, a.series) == (b.year, b.series):
-                problems.append(Problem(file, f"{prefix}[year={b.year}]", "two blocks for the same year"))
+                problems.append(Problem(file, f"{prefix}[year={b.year}]", "two blocks for the same year",
+                                        zh="同一年份有两个规则块"))
     else:
         blocks.sort(key=lambda b: b.since)
         for a, b in zip(blocks, blocks[1:], strict=False):
             if a.since == b.since:
-                problems.append(Problem(file, f"{prefix}[since={b.since}]", "two blocks start on the same day"))
+                problems.append(Problem(file, f"{prefix}[since={b.since}]", "two blocks start on the same day",
+                                        zh="两个规则块的 since 是同一天"))
             elif a.until is not None and a.until >= b.since:
                 problems.append(Problem(file, f"{prefix}[since={a.since}].until",
                                         f"until {a.until} is on or after the next block's since {b.since}: "
-                                        "overlapping blocks"))
+                                        "overlapping blocks",
+                                        zh=f"until {a.until} 不早于下一规则块的 since {b.since}：规则块重叠"))
     if problems:
         raise InvalidRulesetError(problems)
     return tuple(blocks)

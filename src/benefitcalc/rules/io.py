@@ -41,17 +41,19 @@ def read_bytes(path: Path, root: Path, name: str, limit: int = MAX_FILE_BYTES) -
         real = path.resolve(strict=True)
         inside = real.is_relative_to(root.resolve(strict=True))
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
-        raise InvalidRulesetError([Problem(name, "", f"cannot read: {getattr(exc, 'strerror', None) or exc}")]) \
-            from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise InvalidRulesetError([Problem(name, "", f"cannot read: {reason}", zh=f"无法读取：{reason}")]) from None
     if not inside:
-        raise InvalidRulesetError([Problem(name, "", "is a link to a file outside the rulesets tree")])
+        raise InvalidRulesetError([Problem(name, "", "is a link to a file outside the rulesets tree",
+                                           zh="是指向规则集目录之外文件的链接")])
     try:
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InvalidRulesetError([Problem(name, "", f"cannot read: {exc.strerror}")]) from None
+        raise InvalidRulesetError([Problem(name, "", f"cannot read: {exc.strerror}",
+                                           zh=f"无法读取：{exc.strerror}")]) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InvalidRulesetError([Problem(name, "", "is not a regular file")])
+            raise InvalidRulesetError([Problem(name, "", "is not a regular file", zh="不是普通文件")])
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
@@ -61,11 +63,12 @@ def read_bytes(path: Path, root: Path, name: str, limit: int = MAX_FILE_BYTES) -
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise InvalidRulesetError([Problem(name, "", f"cannot read: {exc.strerror}")]) from None
+        raise InvalidRulesetError([Problem(name, "", f"cannot read: {exc.strerror}",
+                                           zh=f"无法读取：{exc.strerror}")]) from None
     finally:
         os.close(fd)
     if size > limit:
-        raise InvalidRulesetError([Problem(name, "", f"larger than {limit} bytes")])
+        raise InvalidRulesetError([Problem(name, "", f"larger than {limit} bytes", zh=f"超过 {limit} 字节")])
     return b"".join(chunks)
 
 
@@ -76,26 +79,64 @@ def parse_toml(text: str, file: str, check_numbers: bool = True) -> dict[str, An
     try:
         doc = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidRulesetError([Problem(file, "", f"not valid TOML: {exc}")]) from None
+        raise InvalidRulesetError([Problem(file, "", f"not valid TOML: {exc}",
+                                           zh=f"不是有效的 TOML：{_toml_error_zh(str(exc))}")]) from None
     except RecursionError:
-        raise InvalidRulesetError([Problem(file, "", "not valid TOML: nested too deeply")]) from None
+        raise InvalidRulesetError([Problem(file, "", "not valid TOML: nested too deeply",
+                                           zh="不是有效的 TOML：嵌套过深")]) from None
     except ValueError as exc:  # an integer of thousands of digits
-        raise InvalidRulesetError([Problem(file, "", f"not valid TOML: {exc}")]) from None
-    problems = [Problem(file, path, message) for path, message in _bad_numbers(doc, "")] if check_numbers else []
+        raise InvalidRulesetError([Problem(file, "", f"not valid TOML: {exc}",
+                                           zh="不是有效的 TOML：整数位数超过上限")]) from None
+    problems = [Problem(file, path, en, zh=zh) for path, en, zh in _bad_numbers(doc, "")] if check_numbers else []
     if problems:
         raise InvalidRulesetError(problems)
     return doc
+
+
+_TOML_ERRORS_ZH = {
+    "Invalid value": "无效的值", "Invalid statement": "无效的语句", "Unterminated string": "字符串未结束",
+    "Unclosed inline table": "内联表未闭合", "Unclosed array": "数组未闭合",
+    "Cannot overwrite a value": "不能覆盖已有的值", "Invalid date or datetime": "无效的日期或日期时间",
+    "Expected '=' after a key in a key/value pair": "键值对的键后须有 '='",
+    "Expected ']' at the end of a table declaration": "表头须以 ']' 结尾",
+    "Expected ']]' at the end of an array declaration": "表数组头须以 ']]' 结尾",
+    "Invalid initial character for a key part": "键的首字符无效",
+    "Expected newline or end of document after a statement": "语句之后须换行或结束",
+    "Unescaped '\\' in a string": "字符串中有未转义的 '\\'", "Invalid hex value": "无效的十六进制值",
+    "Escaped character is not a Unicode scalar value": "转义字符不是有效的 Unicode 字符",
+}
+_TOML_PATTERNS_ZH = ((re.compile(r"Cannot declare (.+) twice"), r"\1 重复声明"),
+                     (re.compile(r"Duplicate inline table key (.+)"), r"内联表的键 \1 重复"),
+                     (re.compile(r"Cannot (?:mutate immutable|redefine) namespace (.+)"), r"不能重新定义表 \1"),
+                     (re.compile(r"(?:Illegal|Found invalid) character (.+)"), r"无效字符 \1"),
+                     (re.compile(r"Expected ('.*'|\".*\")"), r"此处应为 \1"))
+_TOML_WHERE = re.compile(r"^(.*?) \((?:at line (\d+), column (\d+)|(at end of document))\)$", re.S)
+
+
+def _toml_error_zh(text: str) -> str:
+    """tomllib's message in Chinese where it is a known one (its own words otherwise), and
+    where it is ("at line 3, column 5" as 第 3 行第 5 列)."""
+    found = _TOML_WHERE.match(text)
+    what, where = (found[1], f"（第 {found[2]} 行第 {found[3]} 列）" if found[2] else "（位于文件末尾）") \
+        if found else (text, "")
+    said = _TOML_ERRORS_ZH.get(what)
+    for pattern, zh in _TOML_PATTERNS_ZH:
+        if said is None and pattern.fullmatch(what):
+            said = pattern.sub(zh, what)
+    return (said or what) + where
 
 
 def decode_toml(raw: bytes, file: str, check_numbers: bool = True) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidRulesetError([Problem(file, "", f"not UTF-8: {exc.reason}")]) from None
+        raise InvalidRulesetError([Problem(file, "", f"not UTF-8: {exc.reason}",
+                                           zh=f"不是 UTF-8 编码：{exc.reason}")]) from None
     return parse_toml(text, file, check_numbers)
 
 
-def _bad_numbers(node: Any, path: str) -> Iterator[tuple[str, str]]:
+def _bad_numbers(node: Any, path: str) -> Iterator[tuple[str, str, str]]:
+    """(key path, English, Chinese) of every number or text out of bounds."""
     if isinstance(node, dict):
         for key, value in node.items():
             yield from _bad_numbers(value, f"{path}.{key}" if path else str(key))
@@ -105,11 +146,11 @@ def _bad_numbers(node: Any, path: str) -> Iterator[tuple[str, str]]:
     elif isinstance(node, Decimal):
         problem = number_problem(node)
         if problem:
-            yield path, problem
+            yield path, *problem
     elif isinstance(node, int) and not isinstance(node, bool) and abs(node) >= 10**MAX_ADJUSTED:
-        yield path, f"must be below 10^{MAX_ADJUSTED}"
+        yield path, f"must be below 10^{MAX_ADJUSTED}", f"须小于 10^{MAX_ADJUSTED}"
     elif isinstance(node, str) and ("\x00" in node or len(node) > 10_000):
-        yield path, "a text may not hold a NUL character or be longer than 10,000 characters"
+        yield path, *TEXT_PROBLEM
 
 
 def _item_label(value: Any, index: int) -> str:
@@ -121,15 +162,20 @@ def _item_label(value: Any, index: int) -> str:
     return str(index)
 
 
-def number_problem(value: Decimal) -> str | None:
-    """Why a Decimal cannot be a ruleset number, or None."""
+#: Why a text cannot be in a ruleset (English, Chinese).
+TEXT_PROBLEM = ("a text may not hold a NUL character or be longer than 10,000 characters",
+                "文本不得含 NUL 字符，也不得超过 10,000 个字符")
+
+
+def number_problem(value: Decimal) -> tuple[str, str] | None:
+    """Why a Decimal cannot be a ruleset number (English, Chinese), or None."""
     if not value.is_finite():
-        return "must be a finite number"
+        return "must be a finite number", "须为有限数"
     if value and value.adjusted() >= MAX_ADJUSTED:
-        return f"must be below 10^{MAX_ADJUSTED}"
+        return f"must be below 10^{MAX_ADJUSTED}", f"须小于 10^{MAX_ADJUSTED}"
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        return f"at most {MAX_PLACES} decimal places"
+        return f"at most {MAX_PLACES} decimal places", f"最多 {MAX_PLACES} 位小数"
     return None
 
 

@@ -40,8 +40,8 @@ class Manifest(NamedTuple):
 def read(root: Path) -> Manifest:
     path = root / NAME
     if not path.exists() and not path.is_symlink():
-        return Manifest({}, [Problem(NAME, "", f"no {NAME} in the rulesets tree", ProblemKind.MANIFEST_MISSING)],
-                        None)
+        return Manifest({}, [Problem(NAME, "", f"no {NAME} in the rulesets tree", ProblemKind.MANIFEST_MISSING,
+                                     zh=f"规则集目录中没有 {NAME}")], None)
     try:
         raw = read_bytes(path, root, NAME)
     except InvalidRulesetError as exc:
@@ -50,7 +50,8 @@ def read(root: Path) -> Manifest:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return Manifest({}, [Problem(NAME, "", "is not UTF-8", ProblemKind.MANIFEST_UNREADABLE)], digest)
+        return Manifest({}, [Problem(NAME, "", "is not UTF-8", ProblemKind.MANIFEST_UNREADABLE, zh="不是 UTF-8 编码")],
+                        digest)
     entries, problems, damaged = _parse(text)
     return Manifest(entries, problems, digest, frozenset(damaged))
 
@@ -66,18 +67,19 @@ def _parse(text: str) -> tuple[dict[str, Entry], list[Problem], set[str]]:
         ok = len(parts) in (3, 4) and _HEX.match(parts[2]) and (len(parts) == 3 or _HEX.match(parts[3]))
         if not ok:
             problems.append(Problem(NAME, f"line {number}", "is not 'file, version, file_sha256, bytes_sha256' "
-                                    "separated by tabs", ProblemKind.MANIFEST_UNREADABLE))
+                                    "separated by tabs", ProblemKind.MANIFEST_UNREADABLE,
+                                    zh="不是以制表符分隔的 'file, version, file_sha256, bytes_sha256'"))
             damaged.add(parts[0])
             continue
         if parts[0] in entries:
             problems.append(Problem(NAME, f"line {number}", f"a second entry for {parts[0]}",
-                                    ProblemKind.MANIFEST_UNREADABLE))
+                                    ProblemKind.MANIFEST_UNREADABLE, zh=f"{parts[0]} 的条目重复"))
             damaged.add(parts[0])
             continue
         entries[parts[0]] = Entry(parts[1], parts[2], parts[3] if len(parts) == 4 else None)
     if text and not text.endswith("\n"):
         problems.append(Problem(NAME, "", "does not end with a newline: it may be torn",
-                                ProblemKind.MANIFEST_UNREADABLE))
+                                ProblemKind.MANIFEST_UNREADABLE, zh="不以换行符结尾：文件可能不完整"))
     return entries, problems, damaged
 
 

@@ -21,7 +21,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
-from .io import number_problem
+from ..errors import BilingualValueError
+from .io import TEXT_PROBLEM, number_problem
 
 Confidence = Literal["confirmed", "derived", "unconfirmed"]
 FIRST_DAY = dt.date(1949, 10, 1)
@@ -35,15 +36,20 @@ def _a(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
+def zh_of(exc: ValueError) -> str:
+    """The Chinese of a validator's error, for a message that wraps it."""
+    return exc.zh if isinstance(exc, BilingualValueError) else str(exc)
+
+
 def _in_era(value: dt.date) -> dt.date:
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError(f"must be between {FIRST_DAY} and {LAST_DAY}")
+        raise BilingualValueError(f"must be between {FIRST_DAY} and {LAST_DAY}", f"须在 {FIRST_DAY} 至 {LAST_DAY} 之间")
     return value
 
 
 def _plain_text(value: str) -> str:
     if "\x00" in value or len(value) > 10_000:
-        raise ValueError("a text may not hold a NUL character or be longer than 10,000 characters")
+        raise BilingualValueError(*TEXT_PROBLEM)
     return value
 
 
@@ -56,18 +62,18 @@ Date = Annotated[dt.date, Strict(), AfterValidator(_in_era)]
 def _number(value: Any) -> Decimal:
     """A TOML integer or float (read as Decimal), as a Decimal; anything else is refused."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError("must be a number")
+        raise BilingualValueError("must be a number", "须为数字")
     return Decimal(value) if isinstance(value, int) else value
 
 
 def _checked(value: Decimal) -> Decimal:
     problem = number_problem(value)
     if problem:
-        raise ValueError(problem)
+        raise BilingualValueError(*problem)
     if value < 0:
-        raise ValueError("must not be negative")
+        raise BilingualValueError("must not be negative", "不得为负数")
     if value > MAX_VALUE:
-        raise ValueError(f"must be at most {MAX_VALUE:f}")
+        raise BilingualValueError(f"must be at most {MAX_VALUE:f}", f"须不大于 {MAX_VALUE:f}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         value = value.quantize(Decimal(1))  # 1e+2 is written as 100
@@ -88,13 +94,13 @@ Signed = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_signed)]
 
 def check_share(value: Decimal) -> Decimal:
     if value > 1:
-        raise ValueError("a share must be between 0 and 1")
+        raise BilingualValueError("a share must be between 0 and 1", "比例须在 0 至 1 之间")
     return value
 
 
 def check_whole(value: Decimal) -> Decimal:
     if value != value.to_integral_value():
-        raise ValueError("must be a whole number")
+        raise BilingualValueError("must be a whole number", "须为整数")
     return value
 
 
@@ -112,7 +118,8 @@ class Provenance(Model):
     @model_validator(mode="after")
     def _note_for_doubt(self) -> Provenance:
         if self.confidence != "confirmed" and not self.note.strip():
-            raise ValueError(f"{_a(self.confidence)} value needs a note saying why")
+            raise BilingualValueError(f"{_a(self.confidence)} value needs a note saying why",
+                                      f"可信度为 '{self.confidence}' 的值须在 note 中说明原因")
         return self
 
 
@@ -159,10 +166,11 @@ def _unit(value: Any) -> Any:
         try:
             value = Decimal(value.strip())
         except ArithmeticError:
-            raise ValueError(f"{value!r} is not a decimal number") from None
+            raise BilingualValueError(f"{value!r} is not a decimal number", f"{value!r} 不是十进制数") from None
     value = _number(value)
     if value not in ROUNDING_UNITS:
-        raise ValueError(f"a rounding unit must be one of {', '.join(map(str, ROUNDING_UNITS))}")
+        raise BilingualValueError(f"a rounding unit must be one of {', '.join(map(str, ROUNDING_UNITS))}",
+                                  f"舍入单位须为以下之一：{'、'.join(map(str, ROUNDING_UNITS))}")
     return value
 
 
@@ -179,7 +187,8 @@ class Rounding(Model):
     @model_validator(mode="after")
     def _finer(self) -> Rounding:
         if self.after is not None and self.after >= self.unit:
-            raise ValueError(f"after {self.after} must be finer than unit {self.unit}")
+            raise BilingualValueError(f"after {self.after} must be finer than unit {self.unit}",
+                                      f"after {self.after} 须比 unit {self.unit} 更精细")
         return self
 
 
@@ -217,17 +226,22 @@ class Brackets(Model):
         for i, row in enumerate(rows):
             last = i == len(rows) - 1
             if last and row.upper is not None:
-                raise ValueError(f"row {i + 1}: the last row must be open-ended (no 'to')")
+                raise BilingualValueError(f"row {i + 1}: the last row must be open-ended (no 'to')",
+                                          f"第 {i + 1} 行：最后一行须不设上限（不写 'to'）")
             if not last:
                 if row.upper is None:
-                    raise ValueError(f"row {i + 1}: only the last row may be open-ended")
+                    raise BilingualValueError(f"row {i + 1}: only the last row may be open-ended",
+                                              f"第 {i + 1} 行：只有最后一行可以不设上限")
                 if row.upper <= row.lower:
-                    raise ValueError(f"row {i + 1}: 'to' {row.upper} is not above 'from' {row.lower}")
+                    raise BilingualValueError(f"row {i + 1}: 'to' {row.upper} is not above 'from' {row.lower}",
+                                              f"第 {i + 1} 行：'to' {row.upper} 不大于 'from' {row.lower}")
                 nxt = rows[i + 1].lower
                 if nxt != row.upper:
                     kind = "gap" if nxt > row.upper else "overlap"
-                    raise ValueError(
-                        f"row {i + 2} starts at {nxt} but row {i + 1} ends at {row.upper}: a {kind}"
+                    raise BilingualValueError(
+                        f"row {i + 2} starts at {nxt} but row {i + 1} ends at {row.upper}: a {kind}",
+                        f"第 {i + 2} 行起于 {nxt}，但第 {i + 1} 行止于 {row.upper}："
+                        + ("中间有空缺" if kind == "gap" else "两行重叠"),
                     )
         return self
 
@@ -257,7 +271,7 @@ class Brackets(Model):
             try:
                 check(row.value)
             except ValueError as exc:
-                raise ValueError(f"{what} row {i + 1}: {exc}") from None
+                raise BilingualValueError(f"{what} row {i + 1}: {exc}", f"{what} 第 {i + 1} 行：{zh_of(exc)}") from None
 
 
 class Block(Model):
@@ -288,12 +302,14 @@ class Block(Model):
     @model_validator(mode="after")
     def _block_checks(self) -> Block:
         if self.confidence != "confirmed" and not self.note.strip():
-            raise ValueError(f"{_a(self.confidence)} block needs a note saying why")
+            raise BilingualValueError(f"{_a(self.confidence)} block needs a note saying why",
+                                      f"可信度为 '{self.confidence}' 的规则块须在 note 中说明原因")
         rounding = getattr(self, "round", None)
         if rounding:
             unknown = sorted(set(rounding) - set(self.ROUNDED))
             if unknown:
-                raise ValueError(f"round names {unknown}; this block rounds {list(self.ROUNDED)}")
+                raise BilingualValueError(f"round names {unknown}; this block rounds {list(self.ROUNDED)}",
+                                          f"round 指定了 {unknown}；此规则块只对 {list(self.ROUNDED)} 舍入")
         return self
 
 
@@ -306,7 +322,8 @@ class DatedBlock(Block):
     @model_validator(mode="after")
     def _order(self) -> DatedBlock:
         if self.until is not None and self.until < self.since:
-            raise ValueError(f"until {self.until} is before since {self.since}")
+            raise BilingualValueError(f"until {self.until} is before since {self.since}",
+                                      f"until {self.until} 早于 since {self.since}")
         return self
 
 
@@ -331,7 +348,8 @@ class LayerBlock(DatedBlock):
     @model_validator(mode="after")
     def _one(self) -> LayerBlock:
         if sum(x is not None for x in (self.add, self.at_least, self.unsourced)) != 1:
-            raise ValueError("give exactly one of 'add', 'at_least' and 'unsourced'")
+            raise BilingualValueError("give exactly one of 'add', 'at_least' and 'unsourced'",
+                                      "'add'、'at_least'、'unsourced' 须且只须给出其中一项")
         return self
 
 
@@ -361,13 +379,16 @@ class AreaBlock(DatedBlock):
     def _core_in_districts(self) -> AreaBlock:
         missing = [d for d in self.core if d not in self.districts]
         if missing:
-            raise ValueError(f"core districts {missing} are not in 'districts'")
+            raise BilingualValueError(f"core districts {missing} are not in 'districts'",
+                                      f"core 中的区县 {missing} 不在 'districts' 中")
         tiers = {self.districts[d].tier for d in self.core}
         if len(tiers) > 1:
-            raise ValueError(f"core districts span several tiers {sorted(tiers)}")
+            raise BilingualValueError(f"core districts span several tiers {sorted(tiers)}",
+                                      f"core 中的区县分属多个档次 {sorted(tiers)}")
         both = sorted(set(self.unsourced) & set(self.districts))
         if both:
-            raise ValueError(f"{both} are both in 'districts' and 'unsourced'")
+            raise BilingualValueError(f"{both} are both in 'districts' and 'unsourced'",
+                                      f"{both} 同时出现在 'districts' 和 'unsourced' 中")
         return self
 
     @property
@@ -390,11 +411,12 @@ class Meta(Model):
     @model_validator(mode="after")
     def _extends(self) -> Meta:
         if self.level == "national" and self.extends:
-            raise ValueError("the national ruleset extends nothing")
+            raise BilingualValueError("the national ruleset extends nothing", "全国规则集不得设置 'extends'")
         if self.level != "national" and not self.extends:
-            raise ValueError(f"a {self.level} ruleset must name its parent in 'extends'")
+            raise BilingualValueError(f"a {self.level} ruleset must name its parent in 'extends'",
+                                      f"{self.level} 级规则集须在 'extends' 中指明上级规则集")
         if self.extends == self.region:
-            raise ValueError("a ruleset cannot extend itself")
+            raise BilingualValueError("a ruleset cannot extend itself", "规则集不能继承自身")
         return self
 
 

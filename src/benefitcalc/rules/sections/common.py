@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
+from ...errors import BilingualValueError
 from ..schema import DatedBlock, Str, Tiers, Value, YearlyBlock
 from . import Group, Subsection
 
@@ -28,9 +29,11 @@ class LowIncomeStandardBlock(DatedBlock):
     @model_validator(mode="after")
     def _figure_or_gap(self) -> LowIncomeStandardBlock:
         if (self.monthly is None) == (self.unsourced is None):
-            raise ValueError("give exactly one of 'monthly' and 'unsourced'")
+            raise BilingualValueError("give exactly one of 'monthly' and 'unsourced'",
+                                      "'monthly' 与 'unsourced' 须且只须给出其中一项")
         if self.unsourced is not None and self.rural is not None:
-            raise ValueError("'rural' with 'unsourced': give the figures or declare the gap")
+            raise BilingualValueError("'rural' with 'unsourced': give the figures or declare the gap",
+                                      "'rural' 不能与 'unsourced' 同时出现：要么给出标准，要么声明缺口")
         return self
 
 
@@ -43,7 +46,7 @@ class AverageWageBlock(YearlyBlock):
     @model_validator(mode="after")
     def _series(self) -> AverageWageBlock:
         if not self.series:
-            raise ValueError("an average wage must name its 'series'")
+            raise BilingualValueError("an average wage must name its 'series'", "平均工资须写明 'series'（口径）")
         return self
 
 

@@ -15,7 +15,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from ..schema import Bool, Brackets, DatedBlock, Param, Roundings, Share, Str, Value, check_share
+from ...errors import BilingualValueError
+from ..schema import Bool, Brackets, DatedBlock, Param, Roundings, Share, Str, Value, check_share, zh_of
 from . import Group, Subsection
 
 GRADES = tuple(str(g) for g in range(1, 11))
@@ -28,7 +29,8 @@ CareLevel = Literal["full", "major", "partial", "level_1", "level_2", "level_3",
 def _grade_keys(table: dict[str, Param]) -> dict[str, Param]:
     unknown = sorted(set(table) - set(GRADES), key=str)
     if unknown:
-        raise ValueError(f"grades are \"1\" to \"10\", not {unknown}")
+        raise BilingualValueError(f"grades are \"1\" to \"10\", not {unknown}",
+                                  f"伤残等级须为 \"1\" 至 \"10\"，不能是 {unknown}")
     return table
 
 
@@ -39,7 +41,9 @@ ByGrade = Annotated[dict[str, Value], AfterValidator(_grade_keys)]
 def _require(table: Mapping[str, object], grades: range, what: str) -> None:
     missing = [str(g) for g in grades if str(g) not in table]
     if missing:
-        raise ValueError(f"{what} must give grades {grades.start}–{grades.stop - 1} (missing {', '.join(missing)})")
+        raise BilingualValueError(
+            f"{what} must give grades {grades.start}–{grades.stop - 1} (missing {', '.join(missing)})",
+            f"{what} 须给出 {grades.start}–{grades.stop - 1} 级（缺少 {'、'.join(missing)}）")
 
 
 def _shares(table: Mapping[str, Param], what: str, check: Callable[[Decimal], Decimal] = check_share) -> None:
@@ -47,7 +51,7 @@ def _shares(table: Mapping[str, Param], what: str, check: Callable[[Decimal], De
         try:
             check(param.value)
         except ValueError as exc:
-            raise ValueError(f"{what}.{key}: {exc}") from None
+            raise BilingualValueError(f"{what}.{key}: {exc}", f"{what}.{key}：{zh_of(exc)}") from None
 
 
 class OwnWage(DatedBlock):
@@ -80,7 +84,8 @@ class Disability(DatedBlock):
         _shares(self.allowance_shares, "allowance_shares")
         stray = [g for g in self.only_without_work if g not in self.allowance_shares]
         if stray:
-            raise ValueError(f"only_without_work names grades without an allowance share: {stray}")
+            raise BilingualValueError(f"only_without_work names grades without an allowance share: {stray}",
+                                      f"only_without_work 列出的等级在 allowance_shares 中没有津贴比例：{stray}")
         return self
 
 
@@ -141,15 +146,20 @@ class LeavingBase(DatedBlock):
             _require(table, range(5, 11), name)
             extra = sorted(set(table) - {str(g) for g in range(5, 11)}, key=int)
             if extra:
-                raise ValueError(f"{name}: the one-off payments on leaving are for grades 5–10, not {extra}")
+                raise BilingualValueError(f"{name}: the one-off payments on leaving are for grades 5–10, not {extra}",
+                                          f"{name}：离职时的一次性补助金只适用于 5–10 级，不适用于 {extra}")
         if self.near_retirement is not None:
             if self.near_retirement.mode != "lookup" or self.near_retirement.unit != "months":
-                raise ValueError("near_retirement must be lookup brackets in months")
+                raise BilingualValueError("near_retirement must be lookup brackets in months",
+                                          "near_retirement 须为 lookup 分段表，unit 为 months")
             self.near_retirement.check_values("near_retirement", check_share)
             if not self.near_retirement_cuts:
-                raise ValueError("near_retirement needs near_retirement_cuts (medical, employment or both)")
+                raise BilingualValueError(
+                    "near_retirement needs near_retirement_cuts (medical, employment or both)",
+                    "有 near_retirement 时须给出 near_retirement_cuts（medical、employment 或两者）")
         elif self.near_retirement_cuts:
-            raise ValueError("near_retirement_cuts without near_retirement")
+            raise BilingualValueError("near_retirement_cuts without near_retirement",
+                                      "给出了 near_retirement_cuts，却没有 near_retirement")
         return self
 
 

@@ -24,6 +24,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from ...errors import BilingualValueError
 from ..schema import Brackets, Date, Model, Num, Param, Roundings, Share, Str, Text, Value, YearlyBlock
 from . import Group, Subsection
 
@@ -92,28 +93,34 @@ class Scheme(YearlyBlock):
     @model_validator(mode="after")
     def _components(self) -> Scheme:
         if (self.fixed is None) == (self.fixed_by_retirement_year is None):
-            raise ValueError("give exactly one of 'fixed' and 'fixed_by_retirement_year'")
+            raise BilingualValueError("give exactly one of 'fixed' and 'fixed_by_retirement_year'",
+                                      "'fixed' 与 'fixed_by_retirement_year' 须且只须给出其中一项")
         tiers = self.fixed_by_retirement_year
         if tiers is not None and (tiers.mode != "lookup" or tiers.unit != "calendar_year"):
-            raise ValueError("fixed_by_retirement_year must be lookup brackets by calendar_year")
+            raise BilingualValueError("fixed_by_retirement_year must be lookup brackets by calendar_year",
+                                      "fixed_by_retirement_year 须为 lookup 分段表，unit 为 calendar_year")
         if self.years is not None:
             if self.years.mode != "marginal" or self.years.unit != "years":
-                raise ValueError("years must be marginal brackets in years")
+                raise BilingualValueError("years must be marginal brackets in years",
+                                          "years 须为 marginal 分段表，unit 为 years")
             if self.years.rows[0].lower != 0:
-                raise ValueError("years must start at 0 years")
+                raise BilingualValueError("years must start at 0 years", "years 须从 0 年起")
         elif self.years_floor is not None:
-            raise ValueError("years_floor without years")
+            raise BilingualValueError("years_floor without years", "给出了 years_floor，却没有 years")
         if self.age is not None and (self.age.mode != "lookup" or self.age.unit != "age"):
-            raise ValueError("age must be lookup brackets by age")
+            raise BilingualValueError("age must be lookup brackets by age", "age 须为 lookup 分段表，unit 为 age")
         both = [c for c in self.unsourced if getattr(self, c) not in (None, {})]
         if both:
-            raise ValueError(f"{', '.join(both)}: both given and declared unsourced")
+            raise BilingualValueError(f"{', '.join(both)}: both given and declared unsourced",
+                                      f"{'、'.join(both)}：既已给出，又声明为无来源（unsourced）")
         if "age" not in self.unsourced and any(g.from_ is not None for g in self.unsourced.values()):
-            raise ValueError("'from' applies to the age component only")
+            raise BilingualValueError("'from' applies to the age component only", "'from' 只适用于 age 部分")
         if self.retired_by is not None and self.retired_by.year not in (self.year - 1, self.year):
-            raise ValueError(f"retired_by {self.retired_by} is not in {self.year - 1} or {self.year}")
+            raise BilingualValueError(f"retired_by {self.retired_by} is not in {self.year - 1} or {self.year}",
+                                      f"retired_by {self.retired_by} 不在 {self.year - 1} 年或 {self.year} 年内")
         if CADRE in self.groups:
-            raise ValueError(f"{CADRE} is the national guarantee, not a tilt")
+            raise BilingualValueError(f"{CADRE} is the national guarantee, not a tilt",
+                                      f"{CADRE} 是全国统一的保障政策，不是适当倾斜")
         return self
 
 

@@ -23,6 +23,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from ...errors import BilingualValueError
 from ..schema import Brackets, DatedBlock, Int, Provenance, Roundings, Signed, Str, Value, YearlyBlock
 from . import Group, Subsection
 
@@ -48,7 +49,8 @@ class Thresholds(DatedBlock):
     @model_validator(mode="after")
     def _some(self) -> Thresholds:
         if self.cpi is None and self.food_cpi is None and self.scpi is None:
-            raise ValueError("give at least one of cpi, food_cpi and scpi")
+            raise BilingualValueError("give at least one of cpi, food_cpi and scpi",
+                                      "cpi、food_cpi、scpi 至少须给出一项")
         return self
 
 
@@ -88,9 +90,10 @@ class FractionOfLowIncome(AmountBase):
     @model_validator(mode="after")
     def _divisor(self) -> FractionOfLowIncome:
         if self.divisor.mode != "lookup" or self.divisor.unit != "percent":
-            raise ValueError("divisor must be lookup brackets in percent")
+            raise BilingualValueError("divisor must be lookup brackets in percent",
+                                      "divisor 须为 lookup 分段表，unit 为 percent")
         if any(row.value <= 0 for row in self.divisor.rows):
-            raise ValueError("divisor: every row must be above 0")
+            raise BilingualValueError("divisor: every row must be above 0", "divisor：每一行的值都须大于 0")
         return self
 
 
@@ -123,7 +126,7 @@ class Month(Provenance):
 def _month_keys(months: dict[str, Month]) -> dict[str, Month]:
     bad = sorted(k for k in months if k not in {f"{m:02d}" for m in range(1, 13)})
     if bad:
-        raise ValueError(f"months are \"01\" to \"12\", not {bad}")
+        raise BilingualValueError(f"months are \"01\" to \"12\", not {bad}", f"月份须为 \"01\" 至 \"12\"，不能是 {bad}")
     return months
 
 

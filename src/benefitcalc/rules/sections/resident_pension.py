@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field, model_validator
 
+from ...errors import BilingualValueError
 from ..schema import Brackets, DatedBlock, Int, LayerBlock, Roundings, Str, Whole
 from . import Group, Subsection
 
@@ -35,7 +36,7 @@ class Basic(LayerBlock):
 
 def _lookup_by_age(brackets: Brackets, name: str) -> None:
     if brackets.mode != "lookup" or brackets.unit != "age":
-        raise ValueError(f"{name} must be lookup brackets by age")
+        raise BilingualValueError(f"{name} must be lookup brackets by age", f"{name} 须为 lookup 分段表，unit 为 age")
 
 
 class LongContribution(DatedBlock):
@@ -49,10 +50,12 @@ class LongContribution(DatedBlock):
     @model_validator(mode="after")
     def _brackets(self) -> LongContribution:
         if (self.per_year is None) == (self.unsourced is None):
-            raise ValueError("give exactly one of 'per_year' and 'unsourced'")
+            raise BilingualValueError("give exactly one of 'per_year' and 'unsourced'",
+                                      "'per_year' 与 'unsourced' 须且只须给出其中一项")
         rows = self.per_year
         if rows is not None and (rows.mode != "marginal" or rows.unit != "years" or rows.rows[0].lower != 0):
-            raise ValueError("per_year must be marginal brackets in years from 0")
+            raise BilingualValueError("per_year must be marginal brackets in years from 0",
+                                      "per_year 须为 marginal 分段表，unit 为 years，从 0 年起")
         return self
 
 
@@ -68,11 +71,12 @@ class AgeAddition(DatedBlock):
     @model_validator(mode="after")
     def _brackets(self) -> AgeAddition:
         if (self.by_age is None) == (self.gap is None):
-            raise ValueError("give exactly one of 'by_age' and 'gap'")
+            raise BilingualValueError("give exactly one of 'by_age' and 'gap'",
+                                      "'by_age' 与 'gap' 须且只须给出其中一项")
         if self.by_age is not None:
             _lookup_by_age(self.by_age, "by_age")
         if self.gap is None and self.gap_from_age is not None:
-            raise ValueError("gap_from_age without gap")
+            raise BilingualValueError("gap_from_age without gap", "给出了 gap_from_age，却没有 gap")
         return self
 
     def declared_gaps(self) -> list[str]:
@@ -93,7 +97,7 @@ class Account(DatedBlock):
     def _brackets(self) -> Account:
         _lookup_by_age(self.divisor, "divisor")
         if any(row.value <= 0 for row in self.divisor.rows):
-            raise ValueError("divisor: every row must be above 0")
+            raise BilingualValueError("divisor: every row must be above 0", "divisor：每一行的值都须大于 0")
         return self
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from ...errors import BilingualValueError
 from ..schema import Brackets, Date, DatedBlock, Model, Whole, check_whole
 from . import Group, Subsection
 
@@ -39,9 +40,10 @@ class GradualDelay(Model):
     @model_validator(mode="after")
     def _first_of_month(self) -> GradualDelay:
         if self.first_birth_month.day != 1:
-            raise ValueError("first_birth_month names a month: write its first day (1965-01-01)")
+            raise BilingualValueError("first_birth_month names a month: write its first day (1965-01-01)",
+                                      "first_birth_month 表示一个月份：请写该月第一天（如 1965-01-01）")
         if self.birth_months_per_step.value < 1:
-            raise ValueError("birth_months_per_step must be at least 1")
+            raise BilingualValueError("birth_months_per_step must be at least 1", "birth_months_per_step 须不小于 1")
         return self
 
 
@@ -49,7 +51,9 @@ def _all_groups(groups: dict[str, object]) -> None:
     missing = [g for g in GROUPS if g not in groups]
     unknown = [g for g in groups if g not in GROUPS]
     if missing or unknown:
-        raise ValueError(f"groups must be exactly {', '.join(GROUPS)} (missing {missing}, unknown {unknown})")
+        raise BilingualValueError(
+            f"groups must be exactly {', '.join(GROUPS)} (missing {missing}, unknown {unknown})",
+            f"groups 须恰为 {'、'.join(GROUPS)}（缺少 {missing}，未知 {unknown}）")
 
 
 class OriginalAges(DatedBlock):
@@ -92,7 +96,8 @@ class MinimumContribution(DatedBlock):
     @model_validator(mode="after")
     def _lookup(self) -> MinimumContribution:
         if self.by_year.mode != "lookup" or self.by_year.unit != "calendar_year":
-            raise ValueError("by_year must be lookup brackets in calendar_year")
+            raise BilingualValueError("by_year must be lookup brackets in calendar_year",
+                                      "by_year 须为 lookup 分段表，unit 为 calendar_year")
         self.by_year.check_values("by_year", check_whole)
         return self
 

@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from ...errors import BilingualValueError
 from ..schema import (
     Bool,
     Brackets,
@@ -37,7 +38,8 @@ class UnemploymentEligibility(DatedBlock):
 def _months_by_time(table: Brackets, name: str) -> None:
     """Whole months looked up by contribution time (months or years)."""
     if table.mode != "lookup" or table.unit not in ("months", "years"):
-        raise ValueError(f"{name} must be lookup brackets in months or years")
+        raise BilingualValueError(f"{name} must be lookup brackets in months or years",
+                                  f"{name} 须为 lookup 分段表，unit 为 months 或 years")
     table.check_values(name, check_whole)
 
 
@@ -101,7 +103,8 @@ class ShareOfOwnWage(DatedBlock):
     @model_validator(mode="after")
     def _lookup(self) -> ShareOfOwnWage:
         if self.shares.mode != "lookup" or self.shares.unit != "years":
-            raise ValueError("shares must be lookup brackets in years")
+            raise BilingualValueError("shares must be lookup brackets in years",
+                                      "shares 须为 lookup 分段表，unit 为 years")
         self.shares.check_values("shares", check_share)
         return self
 
@@ -125,7 +128,8 @@ class ExtraItem(Model):
     @model_validator(mode="after")
     def _both(self) -> ExtraItem:
         if (self.basis is None) != (self.multiple is None):
-            raise ValueError("'basis' and 'multiple' go together")
+            raise BilingualValueError("'basis' and 'multiple' go together",
+                                      "'basis' 与 'multiple' 须同时给出或同时省略")
         return self
 
 
@@ -136,7 +140,7 @@ class UnemploymentExtras(DatedBlock):
     def _unique(self) -> UnemploymentExtras:
         ids = [i.id for i in self.items]
         if len(ids) != len(set(ids)):
-            raise ValueError("two items have the same id")
+            raise BilingualValueError("two items have the same id", "有两个条目的 id 相同")
         return self
 
 
