@@ -27,6 +27,9 @@ from .rules import sections
 
 _REGISTERED: dict[str, Benefit] = {}
 _NOT_BENEFITS = frozenset({"base"})
+#: what a case that is no JSON object is, in Chinese (by its English word)
+_KIND_ZH = {"null": "空值 null", "an array": "数组", "str": "字符串", "int": "数字", "Decimal": "数字",
+            "bool": "布尔值"}
 
 
 @cache
@@ -46,7 +49,8 @@ def get(benefit_id: str) -> Benefit:
         return _REGISTERED[benefit_id]
     if benefit_id not in _builtin_ids():
         raise InvalidInputError(f"benefit: must be one of {', '.join(ids())} (got {str(benefit_id)[:40]!r})",
-                                field="benefit")
+                                field="benefit",
+                                zh=f"benefit：须为以下之一：{', '.join(ids())}（收到 {str(benefit_id)[:40]!r}）")
     found = getattr(import_module(f"{__package__}.calc.{benefit_id}"), "BENEFIT", None)
     if not isinstance(found, Benefit) or found.id != benefit_id:
         raise ProgrammingError(f"calc/{benefit_id}.py must declare BENEFIT = Benefit(id={benefit_id!r}, …)")
@@ -86,10 +90,12 @@ def parse_case(data: Any) -> CaseBase:
     """Validate a decoded JSON object as a case of its ``benefit``; errors name the field."""
     if not isinstance(data, dict):
         kind = "null" if data is None else "an array" if isinstance(data, list) else type(data).__name__
-        raise InvalidInputError(f"a case must be a JSON object, not {kind}")
+        raise InvalidInputError(f"a case must be a JSON object, not {kind}",
+                                zh=f"案例须为 JSON 对象，不能是{_KIND_ZH.get(kind, kind)}")
     benefit_id = data.get("benefit")
     if not isinstance(benefit_id, str):
-        raise InvalidInputError(f"benefit: must be one of {', '.join(ids())}", field="benefit")
+        raise InvalidInputError(f"benefit: must be one of {', '.join(ids())}", field="benefit",
+                                zh=f"benefit：须为以下之一：{', '.join(ids())}")
     model = get(benefit_id).case_model
     try:
         return model.model_validate(data)

@@ -29,6 +29,8 @@ from ..rules.sections import Group, area_subsection, require
 from ..rules.values import path_of, row_path, value_at
 
 MODES = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN, "half_even": ROUND_HALF_EVEN}
+#: a ruleset file's level in Chinese (for messages)
+LEVEL_NAMES = {"national": "全国", "province": "省", "city": "市", "district": "区县"}
 
 
 def round_to(value: Decimal, unit: Decimal, mode: str, after: Decimal | None = None) -> Decimal:
@@ -156,7 +158,9 @@ class Rules:
                 f"{found.level} level ({found.region}): {note}",
                 {"region": self.region, "subsection": found.subsection, "level": found.level,
                  "level_region": found.region, "date": self.as_of.isoformat(),
-                 "since": ref.since.isoformat() if ref.since else None})
+                 "since": ref.since.isoformat() if ref.since else None},
+                zh=f"{self.region} 在 {self.as_of} 无有效规则：{LEVEL_NAMES.get(found.level, found.level)}级"
+                   f"（{found.region}）的 {found.subsection} 无来源：{note}")
         return found
 
     def block(self, sub: str) -> InForce:
@@ -200,7 +204,7 @@ class Rules:
         try:
             value, prov = value_at(found.block, parts)
         except KeyError:
-            raise InvalidRulesetError([_problem(found, path_of(parts), "has no such value")]) from None
+            raise InvalidRulesetError([_problem(found, path_of(parts), "has no such value", "无此数值")]) from None
         self._record(step, found, path_of(parts), value, prov)
         return value
 
@@ -218,7 +222,8 @@ class Rules:
         if found is None:
             at = self._found(sub)
             unit = getattr(at.block, field).unit
-            raise InvalidRulesetError([_problem(at, field, f"no row holds {fmt(x)} {unit}")])
+            raise InvalidRulesetError([_problem(at, field, f"no row holds {fmt(x)} {unit}",
+                                                f"没有适用于 {fmt(x)} {unit} 的档次")])
         return found
 
     def row_or_none(self, sub: str | InForce, field: str, x: Decimal, step: str) -> Decimal | None:
@@ -360,11 +365,11 @@ class Rules:
                              f"{where} uses an unconfirmed value: {note}"))
 
 
-def _problem(found: InForce, path: str, message: str) -> Problem:
+def _problem(found: InForce, path: str, message: str, zh: str) -> Problem:
     ref = found.ref()
     where = f"since={ref.since}" if ref.since is not None else f"year={ref.year}"
     prefix = "area" if found.subsection.startswith("area.") else found.subsection
-    return Problem(found.file.name, f"{prefix}[{where}].{path}", message)
+    return Problem(found.file.name, f"{prefix}[{where}].{path}", message, zh=zh)
 
 
 def months_between(start: dt.date, end: dt.date) -> int:

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ..errors import InvalidInputError
+from ..errors import BilingualValueError, InvalidInputError
 from ..explain import fmt
 from ..models import CaseBase, CaseDay, Date, Flag, Money, whole_number
 from ..notices import Notice
@@ -87,17 +87,20 @@ class InjuryCase(CaseBase):
         check_birth(self.birth_date, self.as_of)
         if self.outcome == "disability":
             if self.disability_grade is None:
-                raise ValueError("disability_grade: required for a disability (1 to 10)")
+                raise BilingualValueError("disability_grade: required for a disability (1 to 10)",
+                                          "disability_grade：伤残必填（1 至 10 级）")
             if self.dependants:
-                raise ValueError("dependants: only for a death")
+                raise BilingualValueError("dependants: only for a death", "dependants：仅适用于因工死亡")
         elif self.care_level != "none" or self.employment_ended:
             field = "care_level" if self.care_level != "none" else "employment_ended"
-            raise ValueError(f"{field}: only for a disability")
+            raise BilingualValueError(f"{field}: only for a disability", f"{field}：仅适用于伤残")
         if self.employment_end_date is not None:
             if not self.employment_ended:
-                raise ValueError("employment_end_date: give employment_ended too")
+                raise BilingualValueError("employment_end_date: give employment_ended too",
+                                          "employment_end_date：须同时填写 employment_ended")
             if self.employment_end_date < self.as_of:
-                raise ValueError(f"employment_end_date: must not be before the injury ({self.as_of})")
+                raise BilingualValueError(f"employment_end_date: must not be before the injury ({self.as_of})",
+                                          f"employment_end_date：不得早于受伤日期（{self.as_of}）")
         return self
 
 
@@ -171,7 +174,8 @@ def care_allowance(case: InjuryCase, rules: Rules, average: Decimal) -> Decimal:
     if case.care_level not in levels:
         raise InvalidInputError(
             f"care_level: {rules.region} grades care as {', '.join(levels)} on {case.as_of}, not {case.care_level}",
-            field="care_level")
+            field="care_level",
+            zh=f"care_level：{rules.region} 在 {case.as_of} 的护理等级为 {', '.join(levels)}，不含 {case.care_level}")
     share = rules.read(found, "shares", case.care_level, step="care_share")
     return rules.rounded(found, average * share, "monthly_care_allowance", f"{fmt(average)} × {fmt(share)}")
 

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ..errors import InvalidInputError, NoRulesetInForceError
+from ..errors import BilingualValueError, InvalidInputError, NoRulesetInForceError
 from ..explain import fmt
 from ..models import CaseBase, Date, Money, Years
 from ..notices import Notice
@@ -31,6 +31,9 @@ SCHEME = "pension_adjustment.scheme"
 CADRE_AVERAGE = "pension_adjustment.cadre_average"
 ZERO = Decimal(0)
 CATEGORY_NAMES = {"enterprise": "企业", "institution": "机关事业单位"}
+#: a scheme's components in Chinese (for messages)
+COMPONENT_NAMES = {"fixed": "定额调整", "years": "挂钩调整（缴费年限）", "percent": "挂钩调整（本人基本养老金）",
+                   "age": "高龄倾斜", "groups": "适当倾斜"}
 
 
 class PensionAdjustmentCase(CaseBase):
@@ -54,9 +57,9 @@ class PensionAdjustmentCase(CaseBase):
     def _consistent(self) -> PensionAdjustmentCase:
         check_birth(self.birth_date, self.as_of)
         if self.retirement_date <= self.birth_date:
-            raise ValueError("retirement_date: must be after birth_date")
+            raise BilingualValueError("retirement_date: must be after birth_date", "retirement_date：须晚于 birth_date")
         if len(set(self.groups)) < len(self.groups):
-            raise ValueError("groups: a group is named twice")
+            raise BilingualValueError("groups: a group is named twice", "groups：同一人群填写了两次")
         return self
 
 
@@ -65,13 +68,17 @@ def last_day_before(year: int) -> dt.date:
     return dt.date(year - 1, 12, 31)
 
 
-def gap(found: InForce, component: str, why: str, rules: Rules) -> NoRulesetInForceError:
-    """The scheme has ``component`` but no source gives its figures for this case."""
+def gap(found: InForce, component: str, why: str, rules: Rules, why_zh: str | None = None) -> NoRulesetInForceError:
+    """The scheme has ``component`` but no source gives its figures for this case (``why``,
+    and ``why_zh`` in Chinese where it is not the ruleset's own note)."""
     year = found.block.year
+    name = COMPONENT_NAMES.get(component, component)
     return NoRulesetInForceError(
         f"no ruleset for {rules.region}: the {component} component of {found.region}'s {year} pension adjustment "
         f"is not sourced ({why})",
-        {"region": rules.region, "subsection": SCHEME, "year": year, "component": component, "level": found.region})
+        {"region": rules.region, "subsection": SCHEME, "year": year, "component": component, "level": found.region},
+        zh=f"{rules.region} 无有效规则：{found.region} {year} 年基本养老金调整的{name}（{component}）无来源"
+           f"（{why if why_zh is None else why_zh}）")
 
 
 def check_groups(case: PensionAdjustmentCase, found: InForce) -> None:
@@ -82,10 +89,12 @@ def check_groups(case: PensionAdjustmentCase, found: InForce) -> None:
     if unknown and "groups" not in block.unsourced:
         names = ", ".join(known) if known else "none"
         raise InvalidInputError(f"groups: {found.region}'s {block.year} scheme does not define {', '.join(unknown)} "
-                                f"(it defines: {names})", field="groups")
+                                f"(it defines: {names})", field="groups",
+                                zh=f"groups：{found.region} {block.year} 年调整方案未规定 {', '.join(unknown)}"
+                                   f"（已规定：{names if known else '无'}）")
     if CADRE in case.groups and case.category != "enterprise":
         raise InvalidInputError(f"groups: {CADRE} is a guarantee for enterprise retirees (企业退休军转干部)",
-                                field="groups")
+                                field="groups", zh=f"groups：{CADRE} 是企业退休军转干部的保障，仅适用于企业退休人员")
 
 
 def eligibility(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> list[Notice]:
@@ -122,7 +131,9 @@ def fixed_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Dec
     if fixed is None:
         first = found.block.fixed_by_retirement_year.rows[0].lower
         raise InvalidInputError(f"retirement_date: the {found.block.year} scheme's fixed amounts start with "
-                                f"retirement in {fmt(first)}", field="retirement_date")
+                                f"retirement in {fmt(first)}", field="retirement_date",
+                                zh=f"retirement_date：{found.block.year} 年调整方案的定额调整按退休年份规定，"
+                                   f"最早为 {fmt(first)} 年退休")
     return fixed
 
 
@@ -135,7 +146,7 @@ def years_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Dec
     counted = given.to_integral_value(rounding=ROUND_CEILING)
     if counted != given and block.part_year == "unstated":
         raise gap(found, "years", f"how a part year counts is not in the pages read; {fmt(given)} years given",
-                  rules)
+                  rules, f"所读文件未载明不足一年如何计算；填报 {fmt(given)} 年")
     how = "a part year counts as a full year" if counted != given else "whole years"
     if block.years_counted is not None:
         how += f"; {block.years_counted.en}"
@@ -171,7 +182,8 @@ def age_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Decim
     rules.computed("age", f"born {case.birth_date}: {age} on {day}", age)
     if missing is not None:
         if missing.from_ is None or age >= missing.from_:
-            raise gap(found, "age", f"{missing.note}; the retiree is {age}", rules)
+            raise gap(found, "age", f"{missing.note}; the retiree is {age}", rules,
+                      f"{missing.note}；退休人员 {age} 周岁")
         return rules.computed("age_part", f"{age} < {fmt(missing.from_)}: no age band", ZERO)
     band = rules.row_or_none(found, "age", Decimal(age), step="age_part")
     if band is None:

@@ -119,8 +119,12 @@ def triggered(case: PriceSubsidyCase, rules: Rules, rise: dict[str, Decimal | No
     missing = [i for i in limits if rise[i] is None]
     if not hits and missing:
         what = " or ".join(f"the {rules.region} {INDEX_NAMES[i][1]} rise for {month_text(case.as_of)}" for i in missing)
+        what_zh = f"{rules.region} {month_text(case.as_of)} 的" + "或".join(f"{INDEX_NAMES[i][0]}涨幅" for i in missing)
+        flag = f"--{missing[0].replace('_', '-')}-rise"
         raise InvalidInputError(f"{missing[0]}_rise: {what} is needed: the rulesets hold no published figure for "
-                                f"that month (give --{missing[0].replace('_', '-')}-rise)", field=f"{missing[0]}_rise")
+                                f"that month (give {flag})", field=f"{missing[0]}_rise",
+                                zh=f"{missing[0]}_rise：须提供 {what_zh}：规则库中没有该月的公布数据"
+                                   f"（请用 {flag} 填写）")
     shown = "; ".join(f"{INDEX_NAMES[i][1]} {fmt(rise[i]) if rise[i] is not None else '—'} "
                       f"{'≥' if i in hits else '<'} {fmt(t)}" for i, t in limits.items())
     rules.computed("triggered", shown, "yes" if hits else "no")
@@ -134,7 +138,8 @@ def low_income(month: Month, rules: Rules) -> Decimal:
         if found.block.rural is None:
             raise NoRulesetInForceError(
                 f"no ruleset for {rules.region}: the rural 低保 standard on {month.case.as_of} is not sourced",
-                {"region": rules.region, "subsection": "low_income_standard", "date": month.case.as_of.isoformat()})
+                {"region": rules.region, "subsection": "low_income_standard", "date": month.case.as_of.isoformat()},
+                zh=f"{rules.region} 在 {month.case.as_of} 无有效规则：农村低保标准无来源")
         return rules.read(found, "rural", step="low_income_rural")
     return rules.read(found, "monthly", step="low_income_standard")
 
@@ -146,7 +151,9 @@ def rise_for(month: Month, index: str, rules: Rules) -> Decimal:
     value = month.rises[index]
     if value is None:
         raise InvalidInputError(f"{index}_rise: the {rules.region} {INDEX_NAMES[index][1]} rise for "
-                                f"{month_text(month.case.as_of)} is needed for the amount", field=f"{index}_rise")
+                                f"{month_text(month.case.as_of)} is needed for the amount", field=f"{index}_rise",
+                                zh=f"{index}_rise：计算补贴金额须提供 {rules.region} {month_text(month.case.as_of)} "
+                                   f"的{INDEX_NAMES[index][0]}涨幅")
     return value
 
 
@@ -170,7 +177,9 @@ def fraction_of_low_income(month: Month, rules: Rules) -> Decimal:
         raise NoRulesetInForceError(
             f"no ruleset for {rules.region}: {found.region}'s amount for a month triggered by "
             f"{', '.join(month.triggered_by)} with a {index} rise of {fmt(rise)} % is not sourced",
-            {"region": rules.region, "subsection": AMOUNT, "date": month.case.as_of.isoformat()})
+            {"region": rules.region, "subsection": AMOUNT, "date": month.case.as_of.isoformat()},
+            zh=f"{rules.region} 无有效规则：由 {', '.join(month.triggered_by)} 启动、{index} 涨幅为 {fmt(rise)}% "
+               f"的月份，{found.region} 的补贴金额无来源")
     return rules.rounded(found, standard / divisor, "formula_amount", f"{fmt(standard)} ÷ {fmt(divisor)}")
 
 
@@ -180,7 +189,9 @@ def not_sourced(month: Month, rules: Rules) -> Decimal:
     raise NoRulesetInForceError(
         f"no ruleset for {rules.region}: {found.region}'s price subsidy formula is not sourced "
         f"({month_text(month.case.as_of)} triggered by {', '.join(month.triggered_by)})",
-        {"region": rules.region, "subsection": AMOUNT, "date": month.case.as_of.isoformat()})
+        {"region": rules.region, "subsection": AMOUNT, "date": month.case.as_of.isoformat()},
+        zh=f"{rules.region} 无有效规则：{found.region} 的价格临时补贴计算公式无来源"
+           f"（{month_text(month.case.as_of)} 由 {', '.join(month.triggered_by)} 启动）")
 
 
 def amount(month: Month, rules: Rules) -> Decimal:

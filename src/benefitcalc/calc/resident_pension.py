@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from ..errors import InvalidInputError, NoRulesetInForceError
+from ..errors import BilingualValueError, InvalidInputError, NoRulesetInForceError
 from ..explain import fmt
 from ..models import CaseBase, Date, Flag, Money, whole_number
 from ..notices import Notice
@@ -61,11 +61,15 @@ class ResidentPensionCase(CaseBase):
         check_birth(self.birth_date, self.as_of)
         if self.pension_start_date is not None:
             if self.pension_start_date <= self.birth_date:
-                raise ValueError("pension_start_date: must be after birth_date")
+                raise BilingualValueError("pension_start_date: must be after birth_date",
+                                          "pension_start_date：须晚于 birth_date")
             if self.pension_start_date > self.as_of:
-                raise ValueError(f"pension_start_date: must not be after as_of ({self.as_of})")
+                raise BilingualValueError(f"pension_start_date: must not be after as_of ({self.as_of})",
+                                          f"pension_start_date：不得晚于 as_of（{self.as_of}）")
         if self.scheme_start_age is not None and self.scheme_start_age > age_on(self.birth_date, self.as_of):
-            raise ValueError(f"scheme_start_age: {self.scheme_start_age} is older than the person on {self.as_of}")
+            raise BilingualValueError(
+                f"scheme_start_age: {self.scheme_start_age} is older than the person on {self.as_of}",
+                f"scheme_start_age：{self.scheme_start_age} 周岁大于本人在 {self.as_of} 的年龄")
         return self
 
 
@@ -73,9 +77,10 @@ def _years(value: object) -> int:
     try:
         years = whole_number(value)
     except ValueError:
-        raise ValueError("must be a whole number of years from 0 to 80 (the scheme is paid by the year)") from None
+        raise BilingualValueError("must be a whole number of years from 0 to 80 (the scheme is paid by the year)",
+                                  "须为 0 至 80 之间的整数年（按年缴费）") from None
     if not 0 <= years <= 80:
-        raise ValueError("must be a whole number of years from 0 to 80")
+        raise BilingualValueError("must be a whole number of years from 0 to 80", "须为 0 至 80 之间的整数年")
     return years
 
 
@@ -131,7 +136,9 @@ def basic_pension(case: ResidentPensionCase, rules: Rules, age: int) -> Decimal:
                 f"no ruleset in force for {rules.region}: the age addition ({added.region}) on {case.as_of} is not "
                 f"sourced ({added.block.gap}; the person is {age})",
                 {"region": rules.region, "subsection": AGE, "level": added.level, "level_region": added.region,
-                 "date": case.as_of.isoformat()})
+                 "date": case.as_of.isoformat()},
+                zh=f"{rules.region} 在 {case.as_of} 无有效规则：{added.region} 的高龄加发无来源"
+                   f"（{added.block.gap}；本人 {age} 周岁）")
         rules.computed("age_addition", f"{age} < {least}: no age addition", ZERO)
     elif added is not None:
         band = rules.row_or_none(added, "by_age", Decimal(age), step="age_addition")
@@ -153,7 +160,9 @@ def account_pension(case: ResidentPensionCase, rules: Rules, pension_age: int) -
         start_age = age_on(case.birth_date, case.pension_start_date)
         if start_age < pension_age:
             raise InvalidInputError(f"pension_start_date: {case.pension_start_date} is before the pension age "
-                                    f"{pension_age}", field="pension_start_date")
+                                    f"{pension_age}", field="pension_start_date",
+                                    zh=f"pension_start_date：{case.pension_start_date} 时未满领取年龄 "
+                                       f"{pension_age} 周岁")
         rules.computed("start_age", f"born {case.birth_date}, started {case.pension_start_date}: {start_age}",
                        start_age)
     else:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from ..errors import BilingualValueError
 from ..models import CaseBase, CaseDay, Date, whole_number
 from ..notices import Notice
 from .base import Amount, Benefit, Outcome, Rules
@@ -54,15 +55,19 @@ def check_sex_and_age(sex: str | None, original_age: int | None, required: bool 
     """``original_age`` is 50 or 55, for a woman only; ``required`` for a woman where the
     retirement age is the question (elsewhere its absence means it cannot be derived)."""
     if sex == "male" and original_age is not None:
-        raise ValueError("original_age: not for a man (his original statutory age is 60)")
+        raise BilingualValueError("original_age: not for a man (his original statutory age is 60)",
+                                  "original_age：男性不填（男性原法定退休年龄为 60 周岁）")
     if sex is None and original_age is not None:
-        raise ValueError("original_age: give sex too")
+        raise BilingualValueError("original_age: give sex too", "original_age：须同时填写 sex")
     if sex == "female":
         if original_age is None and required:
-            raise ValueError("original_age: required for a woman: 50 or 55, the original statutory age of her post")
+            raise BilingualValueError(
+                "original_age: required for a woman: 50 or 55, the original statutory age of her post",
+                "original_age：女性必填：50 或 55，即其岗位的原法定退休年龄")
         if original_age is not None and original_age not in (50, 55):
-            raise ValueError(f"original_age: must be 50 or 55 (the original statutory age of her post), "
-                             f"not {original_age}")
+            raise BilingualValueError(f"original_age: must be 50 or 55 (the original statutory age of her post), "
+                                      f"not {original_age}",
+                                      f"original_age：须为 50 或 55（其岗位的原法定退休年龄），不能是 {original_age}")
 
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
@@ -70,7 +75,8 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 def check_birth(birth_date: dt.date | None, as_of: dt.date) -> None:
     if birth_date is not None and not EARLIEST_BIRTH <= birth_date <= as_of:
-        raise ValueError(f"birth_date: must be between {EARLIEST_BIRTH} and as_of ({as_of})")
+        raise BilingualValueError(f"birth_date: must be between {EARLIEST_BIRTH} and as_of ({as_of})",
+                                  f"birth_date：须在 {EARLIEST_BIRTH} 至 as_of（{as_of}）之间")
 
 
 OriginalAgeField = Annotated[int | None, BeforeValidator(lambda v: None if v is None else whole_number(v))]
@@ -92,7 +98,8 @@ class RetirementAgeCase(CaseBase):
         check_sex_and_age(self.sex, self.original_age)
         check_birth(self.birth_date, self.as_of)
         if self.district is not None:
-            raise ValueError("district: the statutory retirement age does not depend on a district")
+            raise BilingualValueError("district: the statutory retirement age does not depend on a district",
+                                      "district：法定退休年龄与区县无关，不填")
         return self
 
 

@@ -145,7 +145,9 @@ def share_of_own_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
         raise InvalidInputError(
             f"average_monthly_wage: required in {rules.region} on {case.as_of}: the benefit is a share of "
             "the claimant's average monthly contribution wage over the 12 months before unemployment",
-            field="average_monthly_wage")
+            field="average_monthly_wage",
+            zh=f"average_monthly_wage：{rules.region} 在 {case.as_of} 必填：失业保险金按失业前 12 个月"
+               "本人月平均缴费工资的一定比例计发")
     tier = rules.tier("minimum_wage", case.district)
     wage = rules.computed("average_monthly_wage", "case.average_monthly_wage", case.average_monthly_wage)
     years = Decimal(case.contribution_months) / TWELVE

@@ -43,13 +43,15 @@ class Side(NamedTuple):
 def git_tree(rev: str, cwd: Path | None = None) -> RulesetTree:
     """The ``rulesets/`` folder of a git revision of the checkout around ``cwd``, read with git."""
     if not rev or rev.startswith("-"):
-        raise InvalidInputError(f"git:{rev}: not a revision", field="side")
+        raise InvalidInputError(f"git:{rev}: not a revision", field="side", zh=f"git:{rev}：不是修订版本")
     if shutil.which("git") is None:
-        raise InvalidInputError("git:REV needs git, which is not installed", field="side")
+        raise InvalidInputError("git:REV needs git, which is not installed", field="side",
+                                zh="git:REV 需要 git，但未安装 git")
     where = str(cwd or Path.cwd())
     top = subprocess.run(["git", "-C", where, "rev-parse", "--show-toplevel"], capture_output=True, text=True)
     if top.returncode != 0:
-        raise InvalidInputError(f"git:{rev}: {where} is not inside a git checkout", field="side")
+        raise InvalidInputError(f"git:{rev}: {where} is not inside a git checkout", field="side",
+                                zh=f"git:{rev}：{where} 不在 git 工作目录中")
     root = top.stdout.strip()
     folder = Path(tempfile.mkdtemp(prefix="benefitcalc-git-"))
     import atexit
@@ -60,7 +62,8 @@ def git_tree(rev: str, cwd: Path | None = None) -> RulesetTree:
                           capture_output=True, text=True)
     if made.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
-        raise InvalidInputError(f"git:{rev}: {made.stderr.strip() or 'no such revision'}", field="side")
+        raise InvalidInputError(f"git:{rev}: {made.stderr.strip() or 'no such revision'}", field="side",
+                                zh=f"git:{rev}：{made.stderr.strip() or '没有此修订版本'}")
     with tarfile.open(archive) as tar:
         tar.extractall(folder, filter="data")
     return RulesetTree(folder / "rulesets")
@@ -78,7 +81,7 @@ def side(spec: str, tree: RulesetTree, region: str | None, as_of: dt.date | None
         name = region or (other.slug_of_path(path) if path.is_file() else None)
         return Side(spec, other, other.find(_need(name, "region", spec)), _need(as_of, "as_of", spec))
     if "@" not in spec and ("/" in spec or spec.endswith(".toml")):
-        raise InvalidInputError(f"{spec}: no such file or folder", field="side")
+        raise InvalidInputError(f"{spec}: no such file or folder", field="side", zh=f"{spec}：文件或文件夹不存在")
     name, day = split_region_date(spec, None if "@" in spec else as_of)
     return Side(spec, tree, tree.find(name), _need(day, "as_of", spec))
 
@@ -88,13 +91,16 @@ def _tree_root(path: Path) -> Path:
     for parent in [path.resolve(), *path.resolve().parents]:
         if (parent / "national.toml").is_file():
             return parent
-    raise InvalidInputError(f"{path}: no national.toml above it, so it is not in a rulesets tree", field="side")
+    raise InvalidInputError(f"{path}: no national.toml above it, so it is not in a rulesets tree", field="side",
+                            zh=f"{path}：上级目录中没有 national.toml，不在规则库目录中")
 
 
 def _need(value: Any, what: str, spec: str) -> Any:
     if value is None:
         flag = "--region" if what == "region" else "--as-of (or REGION@DATE)"
-        raise InvalidInputError(f"{spec}: give {flag} to say what to compare", field=what)
+        flag_zh = "--region" if what == "region" else "--as-of（或 REGION@DATE）"
+        raise InvalidInputError(f"{spec}: give {flag} to say what to compare", field=what,
+                                zh=f"{spec}：请用 {flag_zh} 指明要比较的对象")
     return value
 
 
@@ -332,7 +338,9 @@ def history(tree: RulesetTree, region: str, param: str) -> dict[str, Any]:
             rows += _rows_at(r, sub, param, found, day.isoformat())
     if all(row["value"] is None for row in rows):
         raise InvalidInputError(f"{param}: no block of {slug}'s {sub} has this parameter (see `benefitcalc rulesets "
-                                f"show {slug}` for the param paths)", field="param")
+                                f"show {slug}` for the param paths)", field="param",
+                                zh=f"{param}：{slug} 的 {sub} 没有任何规则块含此参数"
+                                   f"（参数路径见 `benefitcalc rulesets show {slug}`）")
     merged: list[dict[str, Any]] = []  # a day whose rows (one per level for additive) repeat the last day's is left out
     last: list[dict[str, Any]] = []
     for _, group in itertools.groupby(rows, key=lambda row: row["from"]):
@@ -350,7 +358,8 @@ def _subsection_of(param: str, chain: list[RulesetFile]) -> str:
         if param == name or param.startswith(name + "."):
             return name
     raise InvalidInputError(f"{param}: no sub-section of this region holds it (it has: "
-                            f"{', '.join(sorted(names))})", field="param")
+                            f"{', '.join(sorted(names))})", field="param",
+                            zh=f"{param}：该地区没有含此参数的子节（现有：{', '.join(sorted(names))}）")
 
 
 def _rows_at(r: Resolved, sub: str, param: str, found: list[InForce], when: str) -> list[dict[str, Any]]:
@@ -395,7 +404,8 @@ def sources(tree: RulesetTree, region: str | None = None, ident: str | None = No
     if ident is not None:
         keys = [k for k in out if k == ident or k.split(":", 1)[1] == ident]
         if not keys:
-            raise InvalidInputError(f"source {ident!r} is not cited by these rulesets", field="id")
+            raise InvalidInputError(f"source {ident!r} is not cited by these rulesets", field="id",
+                                    zh=f"这些规则未引用来源 {ident!r}")
         return {"sources": {k: out[k] for k in keys}}
     return {"sources": {k: {**v, "values": len(v["values"])} for k, v in sorted(out.items())}}
 
@@ -449,7 +459,7 @@ def verify(results: Iterable[dict[str, Any]], tree: RulesetTree) -> Iterator[dic
                                    "block's other field did"
         yield record
     if count == 0:
-        raise InvalidInputError("no result to verify", field="file")
+        raise InvalidInputError("no result to verify", field="file", zh="没有可核验的结果")
 
 
 def _changed_params(saved: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]]:
@@ -470,7 +480,9 @@ def writable(root: Path) -> None:
     package = Path(__file__).resolve().parent.parent
     if root.resolve().is_relative_to(package):
         raise InvalidInputError(f"{root} is the copy inside the installed package: edit a copy of the rulesets and "
-                                "give it with --rulesets-dir PATH (or a path)", field="rulesets_dir")
+                                "give it with --rulesets-dir PATH (or a path)", field="rulesets_dir",
+                                zh=f"{root} 是已安装软件包内的副本：请复制一份规则库后编辑，"
+                                   "并用 --rulesets-dir PATH（或路径）指定")
 
 
 def new_block(tree: RulesetTree, region: str, sub: str, since: dt.date) -> Path:
@@ -481,15 +493,19 @@ def new_block(tree: RulesetTree, region: str, sub: str, since: dt.date) -> Path:
     f = tree.file(slug)
     if sub not in f.subsections:
         raise InvalidInputError(f"{slug}'s file has no {sub} blocks (it has: {', '.join(f.subsections)})",
-                                field="subsection")
+                                field="subsection",
+                                zh=f"{slug} 的文件中没有 {sub} 规则块（现有：{', '.join(f.subsections)}）")
     if kind_of(sub) == "yearly":
-        raise InvalidInputError(f"{sub} is yearly: add a block of the new year instead", field="subsection")
+        raise InvalidInputError(f"{sub} is yearly: add a block of the new year instead", field="subsection",
+                                zh=f"{sub} 按年度设置：请改为新增新年度的规则块")
     i = f.in_force(sub, since)
     if i is None:
-        raise InvalidInputError(f"{slug} has no {sub} block of its own in force on {since} to copy", field="since")
+        raise InvalidInputError(f"{slug} has no {sub} block of its own in force on {since} to copy", field="since",
+                                zh=f"{slug} 本级在 {since} 没有有效的 {sub} 规则块可供复制")
     old = f.blocks(sub)[i]
     if old.since == since:
-        raise InvalidInputError(f"a {sub} block already starts on {since}", field="since")
+        raise InvalidInputError(f"a {sub} block already starts on {since}", field="since",
+                                zh=f"已有 {sub} 规则块自 {since} 起施行")
     doc = f.document()
     blocks = _blocks_in(doc, sub)
     position = next(n for n, b in enumerate(blocks) if b.get("since") == old.since and
@@ -561,7 +577,7 @@ def read_objects(path: str) -> Iterator[dict[str, Any]]:
         return
     stripped = text.strip()
     if not stripped:
-        raise InvalidInputError(f"{path}: empty", field="file")
+        raise InvalidInputError(f"{path}: empty", field="file", zh=f"{path}：内容为空")
     if stripped.startswith("["):
         data = decode_json(stripped)
         yield from (x for x in data if isinstance(x, dict))
@@ -578,7 +594,8 @@ def read_objects(path: str) -> Iterator[dict[str, Any]]:
             try:
                 value = decode_json(line)
             except InvalidInputError as exc:
-                raise InvalidInputError(f"{path} line {number}: {exc.message}", field="file") from None
+                raise InvalidInputError(f"{path} line {number}: {exc.message}", field="file",
+                                        zh=f"{path} 第 {number} 行：{exc.zh}") from None
             if isinstance(value, dict):
                 yield value
 
@@ -587,6 +604,7 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc.strerror}", field="file") from None
+        raise InvalidInputError(f"cannot read {path}: {exc.strerror}", field="file",
+                                zh=f"无法读取 {path}：{exc.strerror}") from None
     except UnicodeDecodeError:
-        raise InvalidInputError(f"{path} is not UTF-8 text", field="file") from None
+        raise InvalidInputError(f"{path} is not UTF-8 text", field="file", zh=f"{path} 不是 UTF-8 文本") from None

@@ -25,7 +25,7 @@ from typing import IO, Any, NamedTuple
 
 from .. import benefits
 from ..engine import Engine, error_result
-from ..errors import BenefitcalcError, InvalidInputError
+from ..errors import BenefitcalcError, BilingualValueError, InvalidInputError
 from ..models import MAX_CASE_CHARS, ErrorResult, Result
 
 #: lines per chunk handed to a worker
@@ -40,6 +40,8 @@ class Item(NamedTuple):
     text: str | None
     case: dict[str, Any] | None = None
     problem: str | None = None
+    #: the problem in Chinese
+    problem_zh: str | None = None
 
 
 class Summary:
@@ -84,7 +86,8 @@ def read_jsonl(stream: IO[bytes]) -> Iterator[Item]:
         if len(line) > MAX_CASE_CHARS and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):
                 line = stream.readline(1 << 16)
-            yield Item(number, None, problem=f"invalid JSON: the line is longer than {MAX_CASE_CHARS} bytes")
+            yield Item(number, None, problem=f"invalid JSON: the line is longer than {MAX_CASE_CHARS} bytes",
+                       problem_zh=f"JSON 格式错误：该行超过 {MAX_CASE_CHARS} 字节")
             continue
         if number == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")
@@ -93,7 +96,8 @@ def read_jsonl(stream: IO[bytes]) -> Iterator[Item]:
         try:
             yield Item(number, line.decode("utf-8"))
         except UnicodeDecodeError:
-            yield Item(number, None, problem="invalid JSON: the line is not UTF-8")
+            yield Item(number, None, problem="invalid JSON: the line is not UTF-8",
+                       problem_zh="JSON 格式错误：该行不是 UTF-8 编码")
 
 
 def read_csv(stream: IO[bytes]) -> Iterator[Item]:
@@ -106,20 +110,22 @@ def read_csv(stream: IO[bytes]) -> Iterator[Item]:
             return
         fields = [h.strip() for h in header]
         if not fields or any(not f for f in fields) or len(set(fields)) != len(fields):
-            raise InvalidInputError("CSV: the header must name every column once (case field names)", field="header")
+            raise InvalidInputError("CSV: the header must name every column once (case field names)", field="header",
+                                    zh="CSV：表头须列出每一列，且每列只出现一次（案例字段名）")
         for number, row in enumerate(reader, 2):
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(fields):
-                yield Item(number, None, problem=f"CSV: {len(row)} cells for {len(fields)} columns")
+                yield Item(number, None, problem=f"CSV: {len(row)} cells for {len(fields)} columns",
+                           problem_zh=f"CSV：该行有 {len(row)} 个单元格，表头有 {len(fields)} 列")
                 continue
             try:
                 yield Item(number, None, case={f: cell_value(v) for f, v in zip(fields, row, strict=True)
                                                if v.strip() != ""})
             except ValueError as exc:
-                yield Item(number, None, problem=f"CSV: {exc}")
+                yield Item(number, None, problem=f"CSV: {exc}", problem_zh=f"CSV：{getattr(exc, 'zh', exc)}")
     except UnicodeDecodeError:
-        raise InvalidInputError("CSV: the file is not UTF-8", field="file") from None
+        raise InvalidInputError("CSV: the file is not UTF-8", field="file", zh="CSV：文件不是 UTF-8 编码") from None
     finally:
         text.detach()  # the caller owns (and closes) the byte stream
 
@@ -133,7 +139,7 @@ def cell_value(text: str) -> Any:
         try:
             return json.loads(value)
         except json.JSONDecodeError:
-            raise ValueError(f"{value[:40]!r} is not valid JSON") from None
+            raise BilingualValueError(f"{value[:40]!r} is not valid JSON", f"{value[:40]!r} 不是有效的 JSON") from None
     return value
 
 
@@ -146,7 +152,7 @@ def compute(engine: Engine, items: Iterable[Item], steps: bool) -> list[tuple[in
     for item in items:
         result: Result | ErrorResult
         if item.problem is not None:
-            result = error_result(InvalidInputError(item.problem), None, item.line)
+            result = error_result(InvalidInputError(item.problem, zh=item.problem_zh), None, item.line)
         elif item.case is not None:
             try:
                 result = engine.calculate(item.case)

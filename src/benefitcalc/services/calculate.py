@@ -61,8 +61,8 @@ def _each(engine: Engine, lines: Iterable[bytes], first: int) -> Iterator[Result
     """JSON Lines from line ``first`` on: a result or an error per non-blank line."""
     for number, line in enumerate(lines, first):
         if line == _TOO_LONG:
-            yield error_result(InvalidInputError(f"invalid JSON: the line is longer than {MAX_CASE_CHARS} bytes"),
-                               None, number)
+            yield error_result(InvalidInputError(f"invalid JSON: the line is longer than {MAX_CASE_CHARS} bytes",
+                                                 zh=f"JSON 格式错误：该行超过 {MAX_CASE_CHARS} 字节"), None, number)
         else:
             yield from engine.calculate_lines([line], number)
 

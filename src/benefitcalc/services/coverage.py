@@ -28,9 +28,11 @@ def coverage(tree: RulesetTree, name: str | None = None, start: dt.date = COVERA
     end = end or dt.date.today()
     for label, day in (("from", start), ("to", end)):
         if not FIRST_DAY <= day <= LAST_DAY:
-            raise InvalidInputError(f"{label}: {day} is outside {FIRST_DAY} – {LAST_DAY}", field=label)
+            raise InvalidInputError(f"{label}: {day} is outside {FIRST_DAY} – {LAST_DAY}", field=label,
+                                    zh=f"{label}：{day} 不在 {FIRST_DAY} 至 {LAST_DAY} 之间")
     if start > end:
-        raise InvalidInputError(f"from: {start} is after to {end}", field="from")
+        raise InvalidInputError(f"from: {start} is after to {end}", field="from",
+                                zh=f"from：{start} 晚于 to（{end}）")
     files = tree.all_files()
     slugs = [tree.find(name)] if name else [f.region for f in files]
     regions = []
