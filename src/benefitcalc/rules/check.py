@@ -18,6 +18,7 @@ import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InvalidRulesetError, Problem, ProblemKind, UnknownRegionError
 from . import manifest
@@ -68,6 +69,7 @@ def check_tree(root: Path, today: dt.date | None = None) -> CheckReport:
     today = today or dt.date.today()
     tree = RulesetTree(root, seal="")
     report = CheckReport()
+    failed: list[Path] = []  # files that did not load: still searched for unknown source ids
     try:
         paths = tree.paths
     except InvalidRulesetError as exc:
@@ -85,6 +87,7 @@ def check_tree(root: Path, today: dt.date | None = None) -> CheckReport:
             f = tree.file(slug)
         except InvalidRulesetError as exc:
             report.problems += exc.problems
+            failed.append(path)
             continue
         except UnknownRegionError as exc:
             report.problems.append(Problem(name, "", exc.message, zh=exc.zh))
@@ -107,6 +110,12 @@ def check_tree(root: Path, today: dt.date | None = None) -> CheckReport:
         except InvalidRulesetError as exc:
             report.problems += [p for p in exc.problems if p not in report.problems]
     parents = {f.meta.extends for f in report.files}
+    # a file that did not load still has its parent: its folder's province (or national), so
+    # that parent is not checked as if it had no region below it (its problems are the file's)
+    parents |= {p.parent.name if p.parent != tree.root and p.name != "province.toml" else "national"
+                for p in failed}
+    for path in failed:
+        report.problems += _unknown_sources_raw(tree, path)
     for slug, chain in chains.items():
         if any(f.name in broken for f in chain):
             continue  # its own problems are reported; chain checks would only echo them
@@ -146,6 +155,55 @@ def _check_sources(chain: list[RulesetFile], report: CheckReport) -> None:
                     path = label if where == "source" else f"{label}.{where}"
                     report.problems.append(Problem(f.name, path, f"unknown source id {sid!r}",
                                                    zh=f"未知的来源 id {sid!r}"))
+
+
+def _unknown_sources_raw(tree: RulesetTree, path: Path) -> list[Problem]:
+    """Unknown source ids in a file that failed validation, read from its TOML as data: so
+    one check names every problem of the file, not only the first kind."""
+    from .io import decode_toml, read_bytes, sha256_bytes
+
+    name = tree.display(path)
+    try:
+        data = read_bytes(path, tree.root, name)
+        raw = decode_toml(data, name, check_numbers=False)
+    except InvalidRulesetError:
+        return []  # the file's own parse problem is reported already
+    out: list[Problem] = []
+    entry = tree.manifest().entries.get(name)
+    meta = raw.get("meta")
+    version = meta.get("version") if isinstance(meta, dict) else None
+    if entry is not None and entry.bytes_sha256 not in (None, sha256_bytes(data)) and version == entry.version:
+        out.append(Problem(name, "meta.version", f"the file changed but its version is still {entry.version!r} "
+                           f"(as in {manifest.NAME}): bump meta.version when you fix it",
+                           ProblemKind.VERSION_NOT_BUMPED,
+                           zh=f"文件已改变，但版本仍为 {entry.version!r}（与 {manifest.NAME} 相同）："
+                              "修正时请更新 meta.version"))
+    own = raw.get("sources")
+    known = set(own) if isinstance(own, dict) else set()
+    for slug in ("national", path.parent.name if path.parent != tree.root and path.name != "province.toml" else ""):
+        if slug:
+            try:
+                known |= set(tree.file(slug).sources)
+            except (InvalidRulesetError, UnknownRegionError):
+                pass
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "source" and isinstance(value, str):
+                    if value not in known:
+                        out.append(Problem(name, f"{where}.source" if where else "source",
+                                           f"unknown source id {value!r}", zh=f"未知的来源 id {value!r}"))
+                elif not (key == "sources" and not where):
+                    walk(value, f"{where}.{key}" if where else str(key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                label = next((f"{k}={value[k]}" for k in ("since", "year") if isinstance(value, dict) and k in value),
+                             str(i))
+                walk(value, f"{where}[{label}]")
+
+    walk(raw, "")
+    return out
 
 
 class Sweeps:
