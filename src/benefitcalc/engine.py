@@ -10,6 +10,13 @@
     for out in engine.calculate_lines(open("cases.jsonl", encoding="utf-8")):
         print(out.to_json())               # a Result, or an ErrorResult for a bad line
 
+A case's region is looked up forgivingly (``RulesetTree.locate``: case, spaces, suffixes,
+an address such as 南昌市新建区 or a district alone); a province is refused, naming its
+cities and districts. The result's ``district`` is the one used — the case's (as the
+rulesets spell it), the one in the region's name, or the core district an area tier was
+taken from — and ``district_source`` says which ("case", "address", "core"; None when no
+district played a part).
+
 It caches what repeats across cases — the region look-up, the file chain, the resolution
 per (region, date) (a bounded cache), the hash of each set of blocks used and the cited
 source records — so a batch resolves rules once per region and date, not per case. An
@@ -29,13 +36,14 @@ from typing import Any
 from . import benefits
 from .calc.base import Rules
 from .errors import BenefitcalcError, InvalidInputError
+from .explain import Step
 from .models import CaseBase, ErrorResult, FileRef, Result, decode_json
 from .notices import Notice
 from .rules.files import RulesetFile
 from .rules.io import plain_decimal
 from .rules.resolve import Resolved, used_sha256
 from .rules.sections import is_area
-from .rules.tree import RulesetTree
+from .rules.tree import Location, RulesetTree, ambiguous_district, match_district
 from .version import version
 
 #: How many (region, date) resolutions an engine keeps.
@@ -54,7 +62,7 @@ class Engine:
     def __init__(self, rulesets_dir: Path | str | None = None, *, seal: str | None = None) -> None:
         self._args = (rulesets_dir, seal)
         self.tree = RulesetTree(rulesets_dir, seal=seal)
-        self._regions: dict[str, str] = {}
+        self._regions: dict[str, Location] = {}
         self._districts: dict[str, frozenset[str]] = {}
         self._chains: dict[str, list[RulesetFile]] = {}
         self._refs: dict[str, tuple[FileRef, ...]] = {}
@@ -67,11 +75,35 @@ class Engine:
 
     # -- rules -----------------------------------------------------------------------------
 
+    def place(self, name: str) -> Location:
+        """Where a case's region name points (cached): the region, and the district the name
+        holds (南昌市新建区, 新建区) if any. A province is ``invalid_input`` naming its cities
+        and districts: a case is computed for a place, and a province is not one."""
+        found = self._regions.get(name)
+        if found is None:
+            found = self.tree.locate(name)
+            if self.tree.file(found.slug).meta.level == "province":
+                raise self.province_error(name, found.slug)
+            self._regions[name] = found
+        return found
+
     def region(self, name: str) -> str:
-        """The slug of a region named by slug, alias, Chinese name or admin code."""
-        if name not in self._regions:
-            self._regions[name] = self.tree.find(name)
-        return self._regions[name]
+        """The slug of a region named by slug, alias, Chinese name (with or without its
+        suffix), admin code or an address; a province is refused (``place``)."""
+        return self.place(name).slug
+
+    def province_error(self, name: str, slug: str) -> InvalidInputError:
+        places = self.tree.places()
+        below = [p for p in places.children(slug) if p.level != "province"]
+        zh_name = places.by_slug[slug].zh
+        if below:
+            en = f"{slug} is a province: choose one of its cities or districts: " + ", ".join(p.label for p in below)
+            zh = f"{slug}（{zh_name}）是省份：请选择其下的市或区县：" + "、".join(p.label_zh for p in below)
+        else:
+            en = f"{slug} is a province, and none of its cities or districts has a ruleset"
+            zh = f"{slug}（{zh_name}）是省份，其下的市或区县均无规则集"
+        return InvalidInputError(en, field="region", zh=zh, value=name.strip(), region=slug, province=True,
+                                 choices=[p.slug for p in below])
 
     def chain(self, slug: str) -> list[RulesetFile]:
         if slug not in self._chains:
@@ -104,17 +136,40 @@ class Engine:
             self._sources[qualified] = self.tree.file(region).sources[sid].record()
         return self._sources[qualified]
 
-    def check_district(self, slug: str, district: str) -> None:
-        """A district must be one the region's rulesets know at some date (which one applies
-        on the case's date is the tier look-up's business, for the benefits that use one)."""
+    def district(self, slug: str, name: str) -> str:
+        """A case's district as the region's rulesets spell it (spaces, case and a missing
+        suffix forgiven: 新建 → 新建区). It must be one they know at some date (which one
+        applies on the case's date is the tier look-up's business, for the benefits that use
+        one); another region's district says which region it belongs to."""
         known = self._districts.get(slug)
         if known is None:
             known = self._districts[slug] = frozenset(
                 d for f in self.chain(slug) for s in f.subsections if is_area(s)
                 for b in f.blocks(s) for d in (*b.districts, *b.unsourced))
-        if district not in known:
-            raise InvalidInputError(f"district: {district} is not a district of {slug}; known: "
-                                    + ("、".join(sorted(known)) or "none"), field="district", value=district)
+        if name in known:
+            return name
+        matched = match_district(name, sorted(known))
+        if len(matched) > 1:
+            raise ambiguous_district(slug, name.strip(), matched)
+        if not matched:
+            raise self.tree.district_error(slug, name, known)
+        return matched[0]
+
+    def where(self, case: CaseBase) -> tuple[str, str | None, str | None]:
+        """The case's region slug, the district it names (its own, or the one in its region
+        name) and where that came from ("case", "address" or None)."""
+        place = self.place(case.region)
+        if case.district is None:
+            return place.slug, place.district, "address" if place.district else None
+        district = self.district(place.slug, case.district)
+        if place.district is not None and place.district != district:
+            if place.how == "district":
+                raise self.tree.not_a_region(case.region, place)
+            raise InvalidInputError(
+                f"district: {district} differs from {place.district}, the district in the region {case.region!r}",
+                field="district", value=case.district, region_district=place.district,
+                zh=f"district：{district} 与地区 {case.region!r} 中的区县 {place.district} 不一致")
+        return place.slug, district, "case"
 
     # -- calculations ------------------------------------------------------------------------
 
@@ -124,25 +179,28 @@ class Engine:
         if not isinstance(case, CaseBase):
             case = benefits.parse_case(dict(case) if isinstance(case, Mapping) else case)
         benefit = benefits.get(case.benefit)
-        slug = self.region(case.region)
-        if case.district is not None:
-            self.check_district(slug, case.district)
+        given = case
+        slug, district, district_source = self.where(case)
+        if district != case.district:
+            case = case.model_copy(update={"district": district})
         resolved = self.resolve(slug, case.as_of)
         rules = Rules(resolved, benefit, frozenset(benefit.reads), at=lambda day: self.resolve(slug, day))
         outcome = benefit.calculate(case, rules)
         trace = rules.trace
+        if district is None and (core := core_district(trace.steps)) is not None:
+            district, district_source = core, "core"
         warnings: list[Notice] = list(dict.fromkeys([*resolved.horizon_warnings(), *trace.warnings]))
         key = (slug, *sorted(trace.used), *sorted(trace.defaults))
         digest = self._hashes.get(key)
         if digest is None:
             digest = self._hashes[key] = used_sha256(slug, trace.used.values(), trace.defaults.values())
         return Result(
-            id=case.id, benefit=benefit.id, region=slug, district=case.district, as_of=case.as_of,
+            id=case.id, benefit=benefit.id, region=slug, district=district, as_of=case.as_of,
             benefitcalc_version=version(), rulesets=self.file_refs(slug), resolved_sha256=digest,
             eligible=outcome.eligible, reasons=outcome.reasons, warnings=tuple(warnings),
             amounts=outcome.amounts, extras=outcome.extras, steps=tuple(trace.steps),
             sources={q: self.source_record(q) for q in sorted(trace.sources)},
-            case=case.model_dump(mode="json", exclude_none=True))
+            case=given.model_dump(mode="json", exclude_none=True), district_source=district_source)
 
     def calculate_text(self, text: str, line: int | None = None) -> Result | ErrorResult:
         """One case as JSON text → its result, or its error object (never raises for bad input)."""
@@ -161,10 +219,22 @@ class Engine:
                 try:
                     line = line.decode("utf-8")
                 except UnicodeDecodeError:
-                    yield error_result(InvalidInputError("invalid JSON: the line is not UTF-8"), None, number)
+                    yield error_result(InvalidInputError("invalid JSON: the line is not UTF-8",
+                                                         zh="JSON 格式错误：该行不是 UTF-8 编码"), None, number)
                     continue
             if line.strip():
                 yield self.calculate_text(line, number)
+
+
+def core_district(steps: Iterable[Step]) -> str | None:
+    """The district an area tier was looked up for, from the tier's step (its param is
+    ``area.<scheme>.districts.<name>``): for a case without one, the core district."""
+    for s in steps:
+        if s.block is not None and is_area(s.block.section) and s.param:
+            prefix = f"{s.block.section}.districts."
+            if s.param.startswith(prefix):
+                return s.param[len(prefix):]
+    return None
 
 
 def error_result(exc: BenefitcalcError, data: Any, line: int | None) -> ErrorResult:

@@ -21,7 +21,7 @@ from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from .errors import InvalidInputError
+from .errors import BilingualValueError, InvalidInputError
 from .explain import Step
 from .notices import Notice
 
@@ -32,6 +32,20 @@ MAX_CASE_CHARS = 1 << 20
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$")
 _WHOLE_TEXT = re.compile(r"^\s*[0-9]{1,6}(\.0*)?\s*$")
 _DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: the json module's messages (``JSONDecodeError.msg``) in Chinese; any other is shown as is
+_JSON_ZH = {
+    "Expecting value": "缺少值",
+    "Expecting ',' delimiter": "缺少分隔符 ','",
+    "Expecting ':' delimiter": "缺少分隔符 ':'",
+    "Expecting property name enclosed in double quotes": "键名须用双引号括起",
+    "Extra data": "有多余内容",
+    "Unterminated string starting at": "字符串未结束",
+    "Invalid control character at": "含无效的控制字符",
+    "Invalid \\escape": "无效的转义符",
+    "Invalid \\uXXXX escape": "无效的 \\uXXXX 转义符",
+    "Illegal trailing comma before end of object": "对象末尾多了逗号",
+    "Illegal trailing comma before end of array": "数组末尾多了逗号",
+}
 CENT = Decimal("0.01")
 
 
@@ -44,36 +58,36 @@ def _bounded(value: Decimal) -> Decimal:
     """A finite Decimal of sane size and at most six decimal places, checked before any
     arithmetic could expand it (1e-999999999 would otherwise take gigabytes)."""
     if not value.is_finite():
-        raise ValueError("must be a finite number")
+        raise BilingualValueError("must be a finite number", "须为有限数")
     if value and value.adjusted() > 12:
-        raise ValueError(f"must be at most {MAX_MONEY}")
+        raise BilingualValueError(f"must be at most {MAX_MONEY}", f"须不大于 {MAX_MONEY}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -6:
         value = value.normalize()
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -6:
-            raise ValueError("at most 6 decimal places")
+            raise BilingualValueError("at most 6 decimal places", "最多 6 位小数")
     return value
 
 
 def _money(value: Any) -> Decimal:
     if isinstance(value, bool) or value is None:
-        raise ValueError("must be a number")
+        raise BilingualValueError("must be a number", "须为数字")
     if isinstance(value, str):
         if not _DECIMAL_TEXT.match(value.strip()):
-            raise ValueError(f"{value[:40]!r} is not a decimal number")
+            raise BilingualValueError(f"{value[:40]!r} is not a decimal number", f"{value[:40]!r} 不是十进制数")
         value = Decimal(value.strip())
     elif isinstance(value, int):
         if abs(value) > MAX_MONEY:
-            raise ValueError(f"must be at most {MAX_MONEY}")
+            raise BilingualValueError(f"must be at most {MAX_MONEY}", f"须不大于 {MAX_MONEY}")
         value = Decimal(value)
     elif isinstance(value, float):
         value = Decimal(repr(value))
     if not isinstance(value, Decimal):
-        raise ValueError("must be a number")
+        raise BilingualValueError("must be a number", "须为数字")
     value = _bounded(value)
     if value < 0 or value > MAX_MONEY:
-        raise ValueError(f"must be between 0 and {MAX_MONEY}")
+        raise BilingualValueError(f"must be between 0 and {MAX_MONEY}", f"须在 0 至 {MAX_MONEY} 之间")
     return value
 
 
@@ -81,25 +95,26 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str) or not _DATE_TEXT.match(value):
-        raise ValueError("must be a date as YYYY-MM-DD")
+        raise BilingualValueError("must be a date as YYYY-MM-DD", "须为日期 YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value} is not a real date") from None
+        raise BilingualValueError(f"{value} is not a real date", f"{value} 不是实际存在的日期") from None
 
 
 def whole_number(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
-        raise ValueError("must be a whole number")
+        raise BilingualValueError("must be a whole number", "须为整数")
     if isinstance(value, str):
         if not _WHOLE_TEXT.match(value):
-            raise ValueError(f"{value[:40]!r} is not a whole number from 0 to 999999")
+            raise BilingualValueError(f"{value[:40]!r} is not a whole number from 0 to 999999",
+                                      f"{value[:40]!r} 不是 0 至 999999 之间的整数")
         return int(value.strip().partition(".")[0])
     if isinstance(value, Decimal):
         if not value.is_finite() or (value and value.adjusted() > 6):
-            raise ValueError("must be a whole number of at most 6 digits")
+            raise BilingualValueError("must be a whole number of at most 6 digits", "须为不超过 6 位的整数")
         if value != value.to_integral_value():
-            raise ValueError("must be a whole number")
+            raise BilingualValueError("must be a whole number", "须为整数")
         return int(value)
     return value
 
@@ -107,29 +122,29 @@ def whole_number(value: Any) -> int:
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValueError("must be true or false")
+    raise BilingualValueError("must be true or false", "须为 true 或 false")
 
 
 def _ident(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError("must be a string or a whole number")
+        raise BilingualValueError("must be a string or a whole number", "须为字符串或整数")
     if isinstance(value, int) and abs(value) >= 10**15:
-        raise ValueError("a numeric id must have at most 15 digits")
+        raise BilingualValueError("a numeric id must have at most 15 digits", "数字编号最多 15 位")
     if isinstance(value, str):
         if len(value) > 200:
-            raise ValueError("at most 200 characters")
+            raise BilingualValueError("at most 200 characters", "最多 200 个字符")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise ValueError("is not valid Unicode text") from None
+            raise BilingualValueError("is not valid Unicode text", "不是有效的 Unicode 文本") from None
     return value
 
 
 def _case_day(value: dt.date) -> dt.date:
     if not dt.date(1949, 10, 1) <= value <= dt.date(2199, 12, 31):
-        raise ValueError("must be between 1949-10-01 and 2199-12-31")
+        raise BilingualValueError("must be between 1949-10-01 and 2199-12-31", "须在 1949-10-01 至 2199-12-31 之间")
     return value
 
 
@@ -146,7 +161,7 @@ def _years(value: Any) -> Decimal:
             raise
         years = Decimal(-1)
     if not 0 <= years <= 80:
-        raise ValueError("must be between 0 and 80 years")
+        raise BilingualValueError("must be between 0 and 80 years", "须在 0 至 80 年之间")
     return years
 
 
@@ -158,7 +173,7 @@ def _percent(value: Any) -> Decimal:
         return -_percent(-value)
     number = _money(value)
     if number > 1000:
-        raise ValueError("must be between -100 and 1000 (percent)")
+        raise BilingualValueError("must be between -100 and 1000 (percent)", "须在 -100 至 1000 之间（百分数）")
     return number
 
 
@@ -190,26 +205,27 @@ class CaseBase(BaseModel):
 def _number(text: str) -> Decimal:
     value = Decimal(text[:41])
     if len(text) > 40 or (value and value.adjusted() > 15) or value.as_tuple().exponent < -15:  # type: ignore[operator]
-        raise ValueError(f"number {text[:20]}{'…' if len(text) > 20 else ''} is out of range "
-                         "(at most 15 digits before the point and 15 after)")
+        shown = f"{text[:20]}{'…' if len(text) > 20 else ''}"
+        raise BilingualValueError(f"number {shown} is out of range (at most 15 digits before the point and 15 after)",
+                                  f"数字 {shown} 超出范围（整数部分、小数部分各最多 15 位）")
     return value
 
 
 def _whole(text: str) -> int:
     if len(text.lstrip("-")) > 15:
-        raise ValueError(f"number {text[:20]}… has more than 15 digits")
+        raise BilingualValueError(f"number {text[:20]}… has more than 15 digits", f"数字 {text[:20]}… 超过 15 位")
     return int(text)
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
+    raise BilingualValueError(f"{name} is not a number", f"{name} 不是数字")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"the key {key[:40]!r} appears twice")
+            raise BilingualValueError(f"the key {key[:40]!r} appears twice", f"键 {key[:40]!r} 重复出现")
         out[key] = value
     return out
 
@@ -218,18 +234,22 @@ def decode_json(text: str) -> Any:
     """JSON with numbers as Decimal; NaN/Infinity, absurd numbers, duplicate keys, deep
     nesting and over-long input refused."""
     if len(text) > MAX_CASE_CHARS:
-        raise InvalidInputError(f"invalid JSON: longer than {MAX_CASE_CHARS} characters")
+        raise InvalidInputError(f"invalid JSON: longer than {MAX_CASE_CHARS} characters",
+                                zh=f"JSON 格式错误：超过 {MAX_CASE_CHARS} 个字符")
     text = text.removeprefix("\ufeff").strip()
     try:
         return json.loads(text, parse_float=_number, parse_int=_whole, parse_constant=_no_constant,
                           object_pairs_hook=_unique_keys)
     except RecursionError:
-        raise InvalidInputError("invalid JSON: nested too deeply") from None
+        raise InvalidInputError("invalid JSON: nested too deeply", zh="JSON 格式错误：嵌套层数过多") from None
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}" if "\n" in text else f"column {exc.colno}"
-        raise InvalidInputError(f"invalid JSON: {exc.msg} at {where}") from None
+        lines = "\n" in text
+        where = f"line {exc.lineno} column {exc.colno}" if lines else f"column {exc.colno}"
+        where_zh = f"第 {exc.lineno} 行第 {exc.colno} 列" if lines else f"第 {exc.colno} 列"
+        raise InvalidInputError(f"invalid JSON: {exc.msg} at {where}",
+                                zh=f"JSON 格式错误：{where_zh}{_JSON_ZH.get(exc.msg, exc.msg)}") from None
     except (ValueError, InvalidOperation) as exc:
-        raise InvalidInputError(f"invalid JSON: {exc}") from None
+        raise InvalidInputError(f"invalid JSON: {exc}", zh=f"JSON 格式错误：{getattr(exc, 'zh', exc)}") from None
 
 
 # --- results ---------------------------------------------------------------------------
@@ -293,10 +313,14 @@ class Result(NamedTuple):
     sources: Mapping[str, Mapping[str, str]]
     #: the case as validated: defaults filled in, absent optional fields left out (JSON-ready)
     case: Mapping[str, Any] | None = None
+    #: where ``district`` came from: "case", "address" (the region's name), "core" (an area
+    #: tier's core district, for a case without one), or None (no district played a part)
+    district_source: str | None = None
 
     def to_json(self, steps: bool = True) -> dict[str, Any]:
         return {
             "id": self.id, "benefit": self.benefit, "region": self.region, "district": self.district,
+            "district_source": self.district_source,
             "as_of": self.as_of.isoformat(), "case": dict(self.case or {}), "contract": CONTRACT,
             "benefitcalc_version": self.benefitcalc_version,
             "rulesets": [f.to_json() for f in self.rulesets], "resolved_sha256": self.resolved_sha256,

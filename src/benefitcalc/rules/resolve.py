@@ -72,7 +72,13 @@ class InForce(NamedTuple):
         return self.file.values(self.subsection, self.position)
 
 
-def fmt_ranges(ranges: list[tuple[dt.date, dt.date | None]]) -> str:
+#: A level of the chain in Chinese, for messages.
+LEVEL_ZH = {"national": "国家", "province": "省", "city": "市", "district": "区县"}
+
+
+def fmt_ranges(ranges: list[tuple[dt.date, dt.date | None]], lang: str = "en") -> str:
+    if lang == "zh":
+        return "、".join(f"{a} – {b or '至今'}" for a, b in ranges) or "无"
     return ", ".join(f"{a} – {b or 'open'}" for a, b in ranges) or "none"
 
 
@@ -116,7 +122,8 @@ class Resolved:
             f"no ruleset in force for {self.region}: {subsection} on {self.as_of} "
             f"(covered: {fmt_ranges(covered)})",
             {"region": self.region, "subsection": subsection, "date": self.as_of.isoformat(),
-             "covered": [[a.isoformat(), b.isoformat() if b else None] for a, b in covered]})
+             "covered": [[a.isoformat(), b.isoformat() if b else None] for a, b in covered]},
+            zh=f"{self.region} 在 {self.as_of} 无有效规则：{subsection}（已覆盖：{fmt_ranges(covered, 'zh')}）")
 
     def get(self, subsection: str) -> InForce:
         """The dated block in force, or ``no_ruleset_in_force`` naming region, date and coverage."""
@@ -135,10 +142,13 @@ class Resolved:
         years = sorted({b.year for f in self.chain for b in f.blocks(subsection)
                         if names is None or b.series in names})
         shown = f" ({' or '.join(n or 'shared' for n in names)})" if names and names != ("",) else ""
+        shown_zh = f"（{' 或 '.join(n or '通用' for n in names)}）" if names and names != ("",) else ""
         raise NoRulesetInForceError(
             f"no ruleset for {self.region}: {subsection} of the year {year}{shown} "
             f"(years covered: {years or 'none'})",
-            {"region": self.region, "subsection": subsection, "year": year, "covered_years": years})
+            {"region": self.region, "subsection": subsection, "year": year, "covered_years": years},
+            zh=f"{self.region} 无 {year} 年的规则：{subsection}{shown_zh}"
+               f"（已覆盖年份：{'、'.join(map(str, years)) or '无'}）")
 
     def find_year(self, subsection: str, year: int, series: str | tuple[str, ...] | None = None) -> InForce | None:
         """The yearly block of ``year``, or None where no level holds one."""
@@ -167,7 +177,9 @@ class Resolved:
                     f"no ruleset in force for {self.region}: {subsection} at the {f.meta.level} level "
                     f"({f.region}) on {self.as_of}",
                     {"region": self.region, "subsection": subsection, "level": f.meta.level,
-                     "level_region": f.region, "date": self.as_of.isoformat()})
+                     "level_region": f.region, "date": self.as_of.isoformat()},
+                    zh=f"{self.region} 在 {self.as_of} 无有效规则：{LEVEL_ZH.get(f.meta.level, f.meta.level)}级"
+                       f"（{f.region}）的 {subsection}")
             found = InForce(subsection, f, i, f.end(subsection, i))
             note = found.block.unsourced_note()
             if note:
@@ -175,7 +187,9 @@ class Resolved:
                     f"no ruleset in force for {self.region}: {subsection} at the {f.meta.level} level ({f.region}) "
                     f"on {self.as_of} is not sourced ({note})",
                     {"region": self.region, "subsection": subsection, "level": f.meta.level,
-                     "level_region": f.region, "date": self.as_of.isoformat()})
+                     "level_region": f.region, "date": self.as_of.isoformat()},
+                    zh=f"{self.region} 在 {self.as_of} 无有效规则：{LEVEL_ZH.get(f.meta.level, f.meta.level)}级"
+                       f"（{f.region}）的 {subsection} 无来源（{note}）")
             out.append(found)
         if not out:
             raise self.missing(subsection)
@@ -207,7 +221,8 @@ class Resolved:
                     self._qualified[key] = (f"{f.region}:{source_id}", f.sources[source_id])
                     break
             else:
-                raise InvalidRulesetError([Problem(file.name, "sources", f"unknown source id {source_id!r}")])
+                raise InvalidRulesetError([Problem(file.name, "sources", f"unknown source id {source_id!r}",
+                                                   zh=f"未知的来源 id {source_id!r}")])
         return self._qualified[key]
 
     def tier(self, scheme: str, district: str | None) -> tuple[str, DistrictTier | None, InForce, str]:
@@ -223,13 +238,17 @@ class Resolved:
             raise NoRulesetInForceError(
                 f"no ruleset in force for {self.region}: the {scheme} tier of {district} on "
                 f"{self.as_of} is not sourced", {"region": self.region, "district": district,
-                                                  "subsection": area.subsection, "date": self.as_of.isoformat()})
+                                                  "subsection": area.subsection, "date": self.as_of.isoformat()},
+                zh=f"{self.region} 在 {self.as_of} 无有效规则：{district} 的 {scheme} 类别无来源")
         listed = [(b.since, f.end(area.subsection, i)) for f in self.chain
                   for i, b in enumerate(f.blocks(area.subsection)) if district in b.districts]
         when = f" (it is listed {fmt_ranges(listed)})" if listed else ""
+        when_zh = f"（列于 {fmt_ranges(listed, 'zh')}）" if listed else ""
+        known = "、".join([*block.districts, *block.unsourced])
         raise InvalidInputError(
-            f"{district} is not a district of {self.region} on {self.as_of}{when}; known: "
-            + "、".join([*block.districts, *block.unsourced]), field="district", value=district)
+            f"{district} is not a district of {self.region} on {self.as_of}{when}; known: " + known,
+            field="district", value=district,
+            zh=f"{district} 在 {self.as_of} 不是 {self.region} 的区县{when_zh}；已知区县：{known}")
 
     def default_rounding(self) -> tuple[Rounding, RulesetFile]:
         """The nearest ``[defaults] round`` of the chain, and the file it comes from."""
@@ -237,7 +256,8 @@ class Resolved:
             if f.defaults is not None:
                 return f.defaults.round, f
         raise InvalidRulesetError([Problem(self.chain[-1].name, "defaults.round",
-                                           "a block gives no rounding and no file of the chain has a default")])
+                                           "a block gives no rounding and no file of the chain has a default",
+                                           zh="某个块未规定舍入方式，规则链中也没有文件给出默认值")])
 
     def horizon_warnings(self) -> list[Notice]:
         return [Notice("beyond_verified_through",

@@ -1,5 +1,6 @@
 """``rulesets list | show | check``: the regions, the rules in force on a date, and the
-validation of a tree (with the one way to write its MANIFEST)."""
+validation of a tree (with the one way to write its MANIFEST); the shell completion of
+region and district names."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ..rules.io import plain_decimal
 from ..rules.resolve import InForce, Resolved, covered_ranges, kind_of, used_sha256
 from ..rules.schema import Brackets, Param
 from ..rules.sections import require
-from ..rules.tree import RulesetTree
+from ..rules.tree import Place, Places, RulesetTree, normal
 from ..rules.values import iter_values
 
 
@@ -34,7 +35,8 @@ def parse_date(text: str, field: str = "as_of") -> dt.date:
             raise ValueError
         return dt.date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise InvalidInputError(f"{field}: {text!r} is not a date (YYYY-MM-DD)", field=field) from None
+        raise InvalidInputError(f"{field}: {text!r} is not a date (YYYY-MM-DD)", field=field,
+                                zh=f"{field}：{text!r} 不是日期（YYYY-MM-DD）") from None
 
 
 def split_region_date(spec: str, as_of: dt.date | None) -> tuple[str, dt.date | None]:
@@ -42,7 +44,8 @@ def split_region_date(spec: str, as_of: dt.date | None) -> tuple[str, dt.date | 
     if "@" in spec:
         name, _, date = spec.rpartition("@")
         if as_of is not None:
-            raise InvalidInputError("give the date as REGION@DATE or --as-of, not both", field="as_of")
+            raise InvalidInputError("give the date as REGION@DATE or --as-of, not both", field="as_of",
+                                    zh="日期用 REGION@DATE 或 --as-of 给出，不能两者都用")
         return name, parse_date(date)
     return spec, as_of
 
@@ -73,11 +76,68 @@ def region_summary(f: RulesetFile) -> dict[str, Any]:
     return {"region": m.region, "level": m.level, "name": {"zh": m.name.zh, "en": m.name.en},
             "admin_code": m.admin_code, "aliases": list(m.aliases), "extends": m.extends,
             "version": m.version, "published": m.published.isoformat(),
-            "verified_through": m.verified_through.isoformat(), "file": f.name}
+            "verified_through": m.verified_through.isoformat(), "file": f.name,
+            "districts": list(Place.of(f).districts)}
 
 
 def list_regions(tree: RulesetTree) -> list[dict[str, Any]]:
+    """Every region with its names and its districts (the union over its area blocks, sorted)."""
     return [region_summary(f) for f in tree.all_files()]
+
+
+# -- shell completion: names read from the files without validating them ---------------------
+
+
+def complete_region(tree: RulesetTree, incomplete: str) -> list[tuple[str, str]]:
+    """Region names that complete what was typed, with a help text: slugs (and admin codes)
+    for Latin letters and digits, Chinese names for Chinese, and an address (南昌市新建区)
+    once a region's Chinese name is typed in full."""
+    places = tree.raw_places()
+    typed = incomplete.strip()
+    key = normal(typed)
+    out: dict[str, str] = {}
+    for p in sorted(places.by_slug.values(), key=lambda p: p.slug):
+        if key.isascii():
+            if p.slug.startswith(key):
+                out.setdefault(p.slug, f"{p.zh} {p.en} ({p.level})")
+            elif key and p.admin_code.startswith(key):
+                out.setdefault(p.admin_code, f"{p.slug} {p.zh}")
+            continue
+        for name in dict.fromkeys(n for n in (p.zh, *p.aliases) if n):
+            if name.startswith(typed):
+                out.setdefault(name, f"{p.slug} ({p.level})")
+            elif len(typed) > len(name) and typed.startswith(name):
+                rest = typed[len(name):]
+                for d in places.districts_of(p.slug):
+                    if d.startswith(rest):
+                        out.setdefault(name + d, f"{p.slug}, district {d}")
+    return sorted(out.items())
+
+
+def _places_named(places: Places, region: str) -> list[Place]:
+    """The regions a (partly typed, unvalidated) region name means, forgiving as a case's
+    look-up is: a name, a district alone, or an address starting with a region's name."""
+    key = normal(region)
+    slugs = places.named(key) or list(dict.fromkeys(p.slug for p, _ in places.owners(key)))
+    if not slugs:
+        slugs = [p.slug for p in places.by_slug.values() if any(key.startswith(f) for f in p.chinese())]
+    return [places.by_slug[s] for s in slugs]
+
+
+def complete_district(tree: RulesetTree, region: str | None, incomplete: str) -> list[tuple[str, str]]:
+    """District names of a region (any region when None or not found) that start with what
+    was typed, with the region they belong to as the help text."""
+    places = tree.raw_places()
+    typed = normal(incomplete)
+    chosen = _places_named(places, region) if region and region.strip() else []
+    out: dict[str, list[str]] = {}
+    for p in chosen or sorted(places.by_slug.values(), key=lambda p: p.slug):
+        for d in places.districts_of(p.slug):
+            if normal(d).startswith(typed):
+                owners = out.setdefault(d, [])
+                if p.label not in owners:
+                    owners.append(p.label)
+    return [(d, ", ".join(owners)) for d, owners in sorted(out.items())]
 
 
 _NOT_SETTINGS = {"source", "confidence", "note", "since", "until", "year", "districts"}

@@ -102,7 +102,8 @@ def result_models() -> list[type[BaseModel]]:
         out.append(create_model(
             f"{b.id.title().replace('_', '')}Result", __base__=_Out,
             id=(str | int | None, ...), benefit=(literal[b.id], ...), region=(str, ...),
-            district=(str | None, ...), as_of=(str, ...),
+            district=(str | None, ...), district_source=(Literal["case", "address", "core"] | None, ...),
+            as_of=(str, ...),
             case=(dict[str, Any], Field(description="the case as validated: defaults filled in, absent optional "
                                                     "fields left out")),
             contract=(Literal[1], ...),
