@@ -125,3 +125,13 @@ def test_calc_takes_several_files(tmp_path):
     p = run(["calc", str(EXAMPLE), str(other)])
     assert p.returncode == 0
     assert [json.loads(line)["benefit"] for line in p.stdout.decode().splitlines()] == ["unemployment", "injury"]
+
+
+def test_shell_completion_offers_regions_and_the_regions_districts():
+    env = {"_BENEFITCALC_COMPLETE": "complete_bash", "COMP_CWORD": "3",
+           "COMP_WORDS": "benefitcalc unemployment --region nan"}
+    p = subprocess.run(["benefitcalc"], env={**os.environ, **env}, capture_output=True, timeout=60)
+    assert p.stdout.decode().split() == ["nanchang", "nanjing"]
+    env.update(COMP_CWORD="5", COMP_WORDS="benefitcalc unemployment --region nanchang --district 新")
+    p = subprocess.run(["benefitcalc"], env={**os.environ, **env}, capture_output=True, timeout=60)
+    assert p.stdout.decode().split() == ["新建区"]

@@ -50,7 +50,7 @@ APP_SETTINGS: dict[str, Any] = dict(
          "Every figure comes from a TOML ruleset that cites its document; "
          "`benefitcalc rulesets --help` shows how to inspect them.",
     epilog=f"{GLOBAL_OPTIONS}\n\n{EXIT_STATUSES}",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+    no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 app = typer.Typer(**APP_SETTINGS)
@@ -705,12 +705,28 @@ def _case(fields: dict[str, Any]) -> dict[str, Any]:
 
 # Options shared by every benefit command (SPEC §4: the kebab-case case-field names). Values
 # are taken as text and checked by the library, so a bad value exits 3 whichever way it came.
+def _complete_region(incomplete: str) -> list[tuple[str, str]]:
+    from .services.rulesets import complete_region
+
+    return complete_region(tree(), incomplete)
+
+
+def _complete_district(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from .services.rulesets import complete_district
+
+    return complete_district(tree(), ctx.params.get("region"), incomplete)
+
+
 RegionOpt = Annotated[str, typer.Option(
-    "--region", metavar="REGION", help="Region slug, alias or admin code: nanchang, 南昌, 360100.")]
+    "--region", metavar="REGION", autocompletion=_complete_region,
+    help="Region: slug, Chinese name (with or without 市/区/县), alias, admin code or an address: nanchang, 南昌, "
+         "360100, 南昌市新建区.")]
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", metavar="YYYY-MM-DD", help="The case's date (for unemployment: registration); default today.")]
 DistrictOpt = Annotated[str | None, typer.Option(
-    "--district", metavar="区县", help="District by its Chinese name (新建区); default the city's core districts.")]
+    "--district", metavar="DISTRICT", autocompletion=_complete_district,
+    help="District by its Chinese name, with or without 区/县 (新建区, 新建); default the city's core districts "
+         "(the result says which, with district_source).")]
 IdOpt = Annotated[str | None, typer.Option("--id", metavar="ID", help="An id echoed back in the result.")]
 MonthsOpt = Annotated[str, typer.Option(
     "--contribution-months", metavar="MONTHS",

@@ -90,6 +90,10 @@ def _extra(kind: str) -> dict[str, Any]:
     return {"pattern": pattern} if pattern else {}
 
 
+#: where a result's district came from (models.Result.district_source)
+_DISTRICT_SOURCE: Any = Literal["case", "address", "core"] | None
+
+
 def result_models() -> list[type[BaseModel]]:
     """One result model per benefit, its amounts by name and kind (from the registry)."""
     out: list[type[BaseModel]] = []
@@ -102,7 +106,7 @@ def result_models() -> list[type[BaseModel]]:
         out.append(create_model(
             f"{b.id.title().replace('_', '')}Result", __base__=_Out,
             id=(str | int | None, ...), benefit=(literal[b.id], ...), region=(str, ...),
-            district=(str | None, ...), district_source=(Literal["case", "address", "core"] | None, ...),
+            district=(str | None, ...), district_source=(_DISTRICT_SOURCE, ...),
             as_of=(str, ...),
             case=(dict[str, Any], Field(description="the case as validated: defaults filled in, absent optional "
                                                     "fields left out")),
