@@ -4,6 +4,7 @@ the district a result used, `rulesets list` districts and shell completion."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -268,11 +269,12 @@ def test_the_command_line_says_did_you_mean_for_a_district():
     assert "did you mean 新建区?" in message["en"] and "是否指 新建区？" in message["zh"]
 
 
-def test_show_of_a_district_alone_says_to_use_region_and_district():
-    result = cli("rulesets", "show", "新建区")
-    assert result.exit_code == 3
-    assert "新建区 is a district of nanchang (南昌市), not a region: use --region nanchang --district 新建区" \
-        in result.stderr
+def test_show_of_a_district_alone_shows_its_citys_rules():
+    # show takes no --district, so a district names its city's rules (review bug 13)
+    result = cli("rulesets", "show", "新建区@2024-06-01", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert (data["region"], data["district"]) == ("nanchang", "新建区")
 
 
 # -- rulesets list and completion ----------------------------------------------------------------
@@ -309,3 +311,21 @@ def test_completion_offers_a_regions_districts():
     assert complete_district(tree, None, "天") == [("天河区", "guangzhou (广州市)")]
     assert [d for d, _ in complete_district(tree, "atlantis", "新建")] == ["新建区"]  # any region's
     assert tree._files == {}
+
+
+def test_rulesets_show_of_a_district_or_an_address_shows_its_citys_rules():
+    from benefitcalc.services.rulesets import show
+
+    for name in ("新建区", "南昌市新建区"):
+        data = show(RulesetTree(), name, dt.date(2024, 6, 1))
+        assert (data["region"], data["district"]) == ("nanchang", "新建区")
+    assert show(RulesetTree(), "nanchang", dt.date(2024, 6, 1))["district"] is None
+
+
+def test_a_negative_count_says_its_bound():
+    from benefitcalc import Engine
+
+    error = Engine().calculate_text('{"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01", '
+                                    '"contribution_months": "-5"}').to_json()["error"]
+    assert error["message"]["en"] == "contribution_months: must be at least 0"
+    assert error["message"]["zh"] == "contribution_months：须不小于 0"

@@ -78,7 +78,7 @@ BAD: dict[str, tuple[str, str, str | None]] = {
         case(UNEMPLOYMENT, drop=("contribution_months",)), "invalid_input", "contribution_months：必填"),
     "Unemployment with contribution months as words is refused": (
         case(UNEMPLOYMENT, contribution_months="eighty"), "invalid_input",
-        "contribution_months：'eighty' 不是 0 至 999999 之间的整数"),
+        "contribution_months：'eighty' 不是整数"),
     "Unemployment with negative contribution months is refused": (
         case(UNEMPLOYMENT, contribution_months=-3), "invalid_input", "contribution_months：须不小于 0"),
     "Unemployment with a wage as true is refused": (

@@ -107,8 +107,9 @@ def whole_number(value: Any) -> int:
         raise BilingualValueError("must be a whole number", "须为整数")
     if isinstance(value, str):
         if not _WHOLE_TEXT.match(value):
-            raise BilingualValueError(f"{value[:40]!r} is not a whole number from 0 to 999999",
-                                      f"{value[:40]!r} 不是 0 至 999999 之间的整数")
+            if value.strip().startswith("-") and value.strip()[1:].isdecimal():
+                raise BilingualValueError("must be at least 0", "须不小于 0")
+            raise BilingualValueError(f"{value[:40]!r} is not a whole number", f"{value[:40]!r} 不是整数")
         return int(value.strip().partition(".")[0])
     if isinstance(value, Decimal):
         if not value.is_finite() or (value and value.adjusted() > 6):

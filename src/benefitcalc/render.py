@@ -128,7 +128,8 @@ def _block_table(s: dict[str, Any], lang: str) -> Table:
 
 def show(data: dict[str, Any], lang: str = "en") -> None:
     c = _console()
-    c.print(f"[bold]{escape(data['name']['zh'])} {escape(data['name']['en'])}[/] ({escape(data['region'])}) "
+    district = f" {escape(data['district'])}" if data.get("district") else ""
+    c.print(f"[bold]{escape(data['name']['zh'])}{district} {escape(data['name']['en'])}[/] ({escape(data['region'])}) "
             f"{t('on', lang)} {data['as_of']}")
     c.print(f"{t('rulesets', lang)}: " + escape(", ".join(f"{r['region']} v{r['version']}" for r in data["rulesets"]))
             + f"   resolved_sha256 {data['resolved_sha256']}", overflow="fold")

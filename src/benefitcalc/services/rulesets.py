@@ -202,7 +202,8 @@ def show(tree: RulesetTree, name: str, as_of: dt.date) -> dict[str, Any]:
 
     Its ``resolved_sha256`` covers every block in force on the date and the nearest
     ``[defaults]`` (a result's covers only what the result used)."""
-    slug = tree.find(name)
+    where = tree.locate(name)  # a district or an address shows its region's rules, naming the district
+    slug = where.slug
     r = Resolved(tree.chain(slug), as_of)
     in_force = r.in_force_all()
     described = [describe(r, x) for x in in_force]
@@ -217,7 +218,7 @@ def show(tree: RulesetTree, name: str, as_of: dt.date) -> dict[str, Any]:
                             | {q for y in yearly for d in y["blocks"] for q in d["sources"]})
     return {
         "region": slug, "name": {"zh": r.chain[0].meta.name.zh, "en": r.chain[0].meta.name.en},
-        "as_of": as_of.isoformat(),
+        "district": where.district, "as_of": as_of.isoformat(),
         "rulesets": [file_ref(f) for f in reversed(r.chain)],
         "resolved_sha256": used_sha256(slug, in_force, defaults),
         "subsections": described,
