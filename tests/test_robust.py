@@ -135,3 +135,11 @@ def test_shell_completion_offers_regions_and_the_regions_districts():
     env.update(COMP_CWORD="5", COMP_WORDS="benefitcalc unemployment --region nanchang --district 新")
     p = subprocess.run(["benefitcalc"], env={**os.environ, **env}, capture_output=True, timeout=60)
     assert p.stdout.decode().split() == ["新建区"]
+
+
+def test_a_rulesets_dir_that_is_a_file_or_missing_says_which():
+    readme = Path(__file__).parent.parent / "README.md"
+    p = run(["--rulesets-dir", str(readme), "rulesets", "list"])
+    assert p.returncode == 4 and b"is a file, not a rulesets directory" in p.stderr
+    p = run(["--rulesets-dir", "/nonexistent/rulesets", "rulesets", "list"])
+    assert p.returncode == 4 and b"no such rulesets directory" in p.stderr

@@ -339,6 +339,9 @@ class RulesetTree:
 
     def _check_root(self) -> None:
         if not self.root.is_dir():
+            if self.root.exists():
+                raise InvalidRulesetError([Problem(str(self.root), "", "is a file, not a rulesets directory",
+                                                   zh="是文件，不是规则集目录")])
             raise InvalidRulesetError([Problem(str(self.root), "", "no such rulesets directory",
                                                zh="规则集目录不存在")])
         national = self.root / "national.toml"
