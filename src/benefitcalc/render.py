@@ -74,13 +74,20 @@ def _conf(level: str, lang: str) -> str:
 
 
 def regions(data: list[dict[str, Any]], lang: str = "en") -> None:
-    table = _table(t("regions", lang), ("region", "level", "name", "admin code", "aliases", "extends", "version",
-                                        "verified through", "districts"), lang)
+    """One entry per region: slug, names, level and parent, admin code, version; then its
+    aliases and districts, wrapped (a table of nine columns cannot be read at 80 columns)."""
+    c = _console()
+    c.print(f"[bold]{t('regions', lang)}[/]")
     for r in data:
-        table.add_row(*map(escape, (r["region"], t(r["level"], lang), f"{r['name']['zh']} / {r['name']['en']}",
-                                    r["admin_code"], "、".join(r["aliases"]), r["extends"] or "", r["version"],
-                                    r["verified_through"], "、".join(r.get("districts", [])))))
-    _console().print(table)
+        parent = f" ← {r['extends']}" if r["extends"] else ""
+        code = f"  {r['admin_code']}" if r["admin_code"] else ""
+        c.print(f"[bold]{escape(r['region'])}[/]  {escape(r['name']['zh'])} / {escape(r['name']['en'])}  "
+                f"({escape(t(r['level'], lang))}{escape(parent)}){code}  v{escape(r['version'])}, "
+                f"{t('verified through', lang)} {r['verified_through']}", overflow="fold")
+        if r["aliases"]:
+            c.print(f"  {t('aliases', lang)}: {escape(' '.join(r['aliases']))}", overflow="fold")
+        if r.get("districts"):
+            c.print(f"  {t('districts', lang)}: {escape(' '.join(r['districts']))}", overflow="fold")
 
 
 def _text(value: Any, lang: str = "en") -> str:
