@@ -56,11 +56,11 @@ def test_show_finds_a_region_by_alias_code_or_slug(name):
     assert one["value"] == "1850" and one["confidence"] == "confirmed"
 
 
-def test_show_says_a_district_is_a_district_of_its_city():
-    result = run("rulesets", "show", "南昌县")
-    assert result.exit_code == 3
-    assert "南昌县 is a district of nanchang" in result.stderr
-    assert json.loads(result.stdout)["error"]["code"] == "unknown_region"
+def test_show_of_a_district_shows_its_citys_rules_naming_the_district():
+    result = run("rulesets", "show", "南昌县", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert (data["region"], data["district"]) == ("nanchang", "南昌县")
 
 
 def test_show_lists_uncovered_sub_sections_and_still_exits_0():

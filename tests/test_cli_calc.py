@@ -252,8 +252,9 @@ def test_the_injury_command_takes_dependants_and_matches_the_result_schema():
     # 8888.58 × 6 = 53331.48; 49283 × 20 = 985660; 7000 × (0.4 + 0.3 + 0.1) = 5600 ≤ 7000
     assert data["amounts"] == {"funeral_grant": "53331.48", "one_time_death_subsidy": "985660.00",
                                "monthly_dependants_pension": "5600.00"}
-    shares = [s["formula"] for s in data["steps"] if s["id"] == "dependant_pension"]
-    assert shares == ["#1 spouse: 7000 × 0.4", "#2 child (orphan or lone elder): 7000 × (0.3 + 0.1)"]
+    shares = {s["id"]: s["formula"] for s in data["steps"] if s["id"].startswith("dependant_pension.")}
+    assert shares == {"dependant_pension.spouse": "#1 spouse: 7000.00 × 0.4",
+                      "dependant_pension.child": "#2 child (orphan or lone elder): 7000.00 × (0.3 + 0.1)"}
 
 
 @pytest.mark.parametrize(("args", "field"), [

@@ -81,8 +81,8 @@ def test_each_level_is_a_step_and_the_extras_add_up(make_tree):
     result = calc(tree, contribution_years=25, birth_date="1940-06-01")
     # national 55 → province at least 120 → city + 30 = 150; 长缴多得 (25 − 15) × 3 = 30; age 74 → 5
     assert result["amounts"]["basic_pension"] == "185.00"
-    levels = [s["block"]["region"] for s in result["steps"] if s["id"] == "basic_level"]
-    assert levels == ["national", "prov", "city"]
+    levels = {s["id"]: s["block"]["region"] for s in result["steps"] if s["id"].startswith("basic_level.")}
+    assert levels == {"basic_level.national": "national", "basic_level.province": "prov", "basic_level.city": "city"}
     assert result["warnings"] == []
 
 

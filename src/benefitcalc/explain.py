@@ -11,6 +11,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+CENT = Decimal("0.01")
+
 
 def fmt(value: Any) -> str:
     """Numbers as fixed-point text, never exponent notation; booleans as true/false."""
@@ -21,6 +23,16 @@ def fmt(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def money(value: Decimal) -> str:
+    """A money value as an amount is written: at least two decimals ("1575.00"), more only
+    where an unrounded intermediate has them ("1234.567")."""
+    shown = value.normalize()
+    exponent = shown.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        shown = shown.quantize(CENT)
+    return format(shown, "f")
 
 
 class BlockRef(NamedTuple):
@@ -42,7 +54,13 @@ class BlockRef(NamedTuple):
 
 
 class Step(NamedTuple):
-    """One line of an explanation: what was taken or computed, from where."""
+    """One line of an explanation: what was taken or computed, from where.
+
+    ``id`` is unique within a result (``Trace`` refuses a second one); a refinement of a
+    number keeps its id as a prefix (``duration_months.capped_at_retirement``), and the last
+    step of an amount's id (or its refinements) gives the amount. ``formula_zh`` is the
+    formula in Chinese where it has words (None where it is plain arithmetic); ``money``
+    shows a Decimal value as an amount ("1575.00"); any other value is shown as written."""
 
     id: str
     label: tuple[str, str]
@@ -53,14 +71,24 @@ class Step(NamedTuple):
     level: str | None = None
     sources: tuple[str, ...] = ()
     confidence: str | None = None
+    formula_zh: str | None = None
+    money: bool = False
+
+    @property
+    def text(self) -> str:
+        """The value as the result shows it: always a string."""
+        if self.money and isinstance(self.value, Decimal):
+            return money(self.value)
+        return fmt(self.value)
 
     def to_json(self) -> dict[str, Any]:
-        value = self.value
-        shown: str | int = value if isinstance(value, int) and not isinstance(value, bool) else fmt(value)
         out: dict[str, Any] = {
-            "id": self.id, "label": {"zh": self.label[0], "en": self.label[1]}, "formula": self.formula,
-            "value": shown, "param": self.param, "block": None if self.block is None else self.block.to_json(),
-            "level": self.level, "sources": list(self.sources)}
+            "id": self.id, "label": {"zh": self.label[0], "en": self.label[1]}, "formula": self.formula}
+        if self.formula_zh is not None and self.formula_zh != self.formula:
+            out["formula_zh"] = self.formula_zh
+        out.update({"value": self.text, "param": self.param,
+                    "block": None if self.block is None else self.block.to_json(),
+                    "level": self.level, "sources": list(self.sources)})
         if self.confidence is not None:
             out["confidence"] = self.confidence
         return out

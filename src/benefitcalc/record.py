@@ -69,6 +69,15 @@ class Section(NamedTuple):
     table: Table | None = None
 
 
+#: levels and confidence names, in Chinese (the English is the key)
+WORDS_ZH = {"national": "国家", "province": "省", "city": "市", "district": "区县", "confirmed": "已确认",
+            "derived": "推算", "unconfirmed": "未确认", "true": "是", "false": "否", "yes": "是", "no": "否"}
+
+
+def _word(text: str, lang: str) -> str:
+    return WORDS_ZH.get(text, text) if lang == "zh" else {"true": "yes", "false": "no"}.get(text, text)
+
+
 def _t(key: str, lang: str) -> str:
     zh, en = TEXT[key]
     return zh if lang == "zh" else en
@@ -119,9 +128,10 @@ def sections(data: Mapping[str, Any], lang: str, name: tuple[str, str], labels: 
     for i, s in enumerate(data["steps"], 1):
         block = s.get("block") or {}
         when = block.get("since") or block.get("year") or ""
-        level = f"{block['region']} ({s['level']}) {when}" if block else ""
-        rows.append((str(i), s["label"][lang], s["formula"], _plain(s["value"]), s.get("param") or "", level,
-                     ", ".join(s["sources"]), s.get("confidence") or ""))
+        level = f"{block['region']} ({_word(s['level'], lang)}) {when}" if block else ""
+        formula = (s.get("formula_zh") or s["formula"]) if lang == "zh" else s["formula"]
+        rows.append((str(i), s["label"][lang], formula, _word(_plain(s["value"]), lang), s.get("param") or "",
+                     level, ", ".join(s["sources"]), _word(s.get("confidence") or "", lang)))
     out.append(Section(t("steps"), [], Table(("#", t("step"), t("formula"), t("value"), t("param"), t("level"),
                                               t("sources"), t("confidence")), rows)))
     srcs = [(q, s.get("title", ""), s.get("doc_no", ""), s.get("date", ""), s.get("url", ""), s.get("note", ""))

@@ -44,11 +44,12 @@ def test_the_toy_benefit_computes_through_every_level_and_rounds_one_component(t
     assert "rounded to 0.1 up" in steps["share_part"].formula
     assert steps["average_wage"].param == "average_wage.monthly"
     assert steps["average_wage"].block.year == 2023 and steps["average_wage"].level == "province"
-    levels = [(s.block.region, s.param, s.value) for s in result.steps if s.id == "base_level"]
-    assert levels == [("national", "toy_allowance.base.add", Decimal(100)),
-                      ("prov", "toy_allowance.base.at_least", Decimal(150)),
-                      ("city", "toy_allowance.base.add", Decimal(20))]
-    assert [s.value for s in result.steps if s.id == "base_total"] == [Decimal(100), Decimal(150), Decimal(170)]
+    levels = [(s.id, s.block.region, s.param, s.value) for s in result.steps if s.id.startswith("base_level.")]
+    assert levels == [("base_level.national", "national", "toy_allowance.base.add", Decimal(100)),
+                      ("base_level.province", "prov", "toy_allowance.base.at_least", Decimal(150)),
+                      ("base_level.city", "city", "toy_allowance.base.add", Decimal(20))]
+    assert [(s.id, s.value) for s in result.steps if s.id.startswith("base_total.")] == [
+        ("base_total.national", Decimal(100)), ("base_total.province", Decimal(150)), ("base_total.city", Decimal(170))]
     assert set(result.sources) == {"national:law", "prov:prov-doc"}
 
 

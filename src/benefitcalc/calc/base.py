@@ -14,12 +14,13 @@ name no ruleset model defines, an undeclared read or a step without a label is a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any, NamedTuple
 
 from ..errors import InvalidRulesetError, NoRulesetInForceError, Problem, ProgrammingError
-from ..explain import Step, fmt
+from ..explain import Step, fmt, money
 from ..models import AmountValue, CaseBase, Extra
 from ..notices import Notice, worst
 from ..rules.files import RulesetFile
@@ -31,6 +32,8 @@ from ..rules.values import path_of, row_path, value_at
 MODES = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN, "half_even": ROUND_HALF_EVEN}
 #: a ruleset file's level in Chinese (for messages)
 LEVEL_NAMES = {"national": "全国", "province": "省", "city": "市", "district": "区县"}
+#: rounding modes as a caseworker says them
+MODE_NAMES = {"half_up": "四舍五入", "up": "向上进位", "down": "向下舍去", "half_even": "四舍六入五成双"}
 
 
 def round_to(value: Decimal, unit: Decimal, mode: str, after: Decimal | None = None) -> Decimal:
@@ -105,6 +108,13 @@ class Trace:
         self.sources: set[str] = set()
         self.used: dict[tuple[str, str, int], InForce] = {}
         self.defaults: dict[str, RulesetFile] = {}
+
+    def add(self, step: Step) -> None:
+        """Record a step; a second step of the same id is a bug (``ProgrammingError``): a
+        script finds a number by its id, so each id says one thing."""
+        if any(s.id == step.id for s in self.steps):
+            raise ProgrammingError(f"step {step.id!r} recorded twice: give the second one its own id")
+        self.steps.append(step)
 
 
 class Rules:
@@ -242,8 +252,8 @@ class Rules:
         found = self._found(sub)
         brackets = getattr(found.block, field)
         terms = []
-        for row, part in brackets.parts(x):
-            self._record(step, found, row_path(field, row), row.value, row)
+        for row, part in brackets.parts(x):  # a step per row: ``years_rate[15-25]``
+            self._record(row_path(step, row), found, row_path(field, row), row.value, row)
             terms.append(f"{fmt(part)} × {fmt(row.value)}")
         return self.computed(total_step, " + ".join(terms) or "0", brackets.marginal(x))
 
@@ -257,7 +267,8 @@ class Rules:
 
     def layers(self, sub: str, field_step: str, total_step: str) -> Decimal:
         """An additive sub-section: each level's ``add`` (or ``at_least``) from national
-        down, a step each, and the running total (README, "Additive layering")."""
+        down, a step each (``<field_step>.<level>``: ``basic_level.province``), and the
+        running total (``<total_step>.<level>``) (README, "Additive layering")."""
         self._allow(sub)
         total = Decimal(0)
         found_all = self.resolved.layers(sub)
@@ -270,44 +281,60 @@ class Rules:
         for found in found_all:
             self._use(found)
             block = found.block
+            field, total_id = f"{field_step}.{found.level}", f"{total_step}.{found.level}"
             if block.add is not None:
-                add = self.read(found, "add", step=field_step)
-                total = self.computed(total_step, f"{fmt(total)} + {fmt(add)} ({found.region})", total + add)
+                add = self.read(found, "add", step=field)
+                total = self.computed(total_id, f"{money(total)} + {fmt(add)} ({found.region})", total + add)
             else:
-                least = self.read(found, "at_least", step=field_step)
-                total = self.computed(total_step, f"max({fmt(total)}, {fmt(least)}) ({found.region})",
+                least = self.read(found, "at_least", step=field)
+                total = self.computed(total_id, f"max({money(total)}, {fmt(least)}) ({found.region})",
                                       max(total, least))
         return total
 
     def rounded(self, found: InForce, value: Decimal, step: str, formula: str,
-                component: str = "amount") -> Decimal:
-        """``value`` rounded as the block says for ``component``, or by the chain's
-        ``[defaults] round`` where the document is silent (the step says which)."""
+                component: str = "amount", zh: str | None = None) -> Decimal:
+        """``value`` (money) rounded as the block says for ``component``, or by the chain's
+        ``[defaults] round`` where the document is silent (the step says which, in English
+        and in Chinese; ``zh`` is ``formula`` in Chinese where it has words)."""
         rounding: Rounding | None = (getattr(found.block, "round", None) or {}).get(component)
         if rounding is not None:
-            how = f"rounded to {fmt(rounding.unit)} {rounding.mode} ({found.region} {found.subsection})"
+            where, where_zh = f" ({found.region} {found.subsection})", f"（{found.region} {found.subsection} 的规定）"
         else:
             rounding, file = self.default_rounding()
-            how = f"rounded to {fmt(rounding.unit)} {rounding.mode}: the document is silent, default of {file.name}"
+            where = f": the document is silent, default of {file.name}"
+            where_zh = f"（文件未规定，取 {file.name} 的默认规则）"
+        unit = fmt(rounding.unit)
+        how = f"rounded to {unit} {rounding.mode}{where}"
+        how_zh = f"按 {unit} {MODE_NAMES.get(rounding.mode, rounding.mode)}{where_zh}"
         if rounding.after is not None:
             how = f"cut to {fmt(rounding.after)}, then " + how
+            how_zh = f"先向下取至 {fmt(rounding.after)}，再" + how_zh
         result = round_to(value, rounding.unit, rounding.mode, rounding.after)
-        worked = formula if formula == fmt(value) else f"{formula} = {fmt(value)}"
-        return self.computed(step, f"{worked} → {fmt(result)} ({how})", result)
+        shown, done = money(value), money(result)
+        bare = formula in (fmt(value), shown)
+        worked = formula if bare else f"{formula} = {shown}"
+        worked_zh = (zh or formula) if bare else f"{zh or formula} = {shown}"
+        if shown != done:
+            worked, worked_zh = f"{worked} → {done}", f"{worked_zh} → {done}"
+        return self.computed(step, f"{worked} ({how})", result, zh=f"{worked_zh}；{how_zh}")
 
     def default_rounding(self) -> tuple[Rounding, RulesetFile]:
         rounding, file = self.resolved.default_rounding()
         self.trace.defaults[file.name] = file
         return rounding, file
 
-    def computed(self, step: str, formula: str, value: Any) -> Any:
-        """Record arithmetic on values already recorded."""
-        self.trace.steps.append(Step(step, self._label(step), formula, value))
+    def computed(self, step: str, formula: str, value: Any, zh: str | None = None, money: bool = True) -> Any:
+        """Record arithmetic on values already recorded: ``formula`` as arithmetic, with
+        ``zh``, its Chinese, where it has words; a Decimal ``value`` is money (shown as an
+        amount, "1575.00") unless ``money`` is False (a rate, a count of years)."""
+        self.trace.add(Step(step, self._label(step), formula, value, formula_zh=zh, money=money))
         return value
 
-    def join(self, other: Trace) -> None:
-        """Add another calculation's trace to this one (a benefit's part inside another's result)."""
-        self.trace.steps.extend(other.steps)
+    def join(self, other: Trace, prefix: str) -> None:
+        """Add another calculation's trace to this one (a benefit's part inside another's
+        result), its step ids under ``prefix`` (``price_subsidy.triggered``)."""
+        for step in other.steps:
+            self.trace.add(step._replace(id=f"{prefix}.{step.id}"))
         for w in other.warnings:
             self.warn(w)
         self.trace.sources.update(other.sources)
@@ -338,7 +365,11 @@ class Rules:
     # -- recording --------------------------------------------------------------------------
 
     def _label(self, step: str) -> tuple[str, str]:
-        label = self.benefit.labels.get(step) or COMMON_LABELS.get(step)
+        """The label of a step id, or of the id it refines (``dependant_pension.spouse`` →
+        ``dependant_pension``, ``years_rate[15-25]`` → ``years_rate``)."""
+        base = re.split(r"[.\[]", step, maxsplit=1)[0]
+        label = (self.benefit.labels.get(step) or COMMON_LABELS.get(step) or self.benefit.labels.get(base)
+                 or COMMON_LABELS.get(base))
         if label is None:
             raise ProgrammingError(f"{self.benefit.id}: step {step!r} has no label")
         return label
@@ -355,8 +386,8 @@ class Rules:
         note = (prov.note if prov is not None and own_confidence != "confirmed" else "") or \
             (block.note if block.confidence != "confirmed" else "")
         param = f"{found.subsection}.{path}"
-        self.trace.steps.append(Step(step, self._label(step), f"{param} = {fmt(value)}", value, param,
-                                     found.ref(), found.level, tuple(sorted(sources)), confidence))
+        self.trace.add(Step(step, self._label(step), f"{param} = {fmt(value)}", value, param,
+                            found.ref(), found.level, tuple(sorted(sources)), confidence))
         if confidence == "unconfirmed":
             ref = found.ref()
             when = f"since {ref.since}" if ref.since is not None else f"year {ref.year}"

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..errors import BilingualValueError, InvalidInputError
-from ..explain import fmt
+from ..explain import fmt, money
 from ..models import CaseBase, CaseDay, Date, Flag, Money, whole_number
 from ..notices import Notice
 from ..rules.resolve import InForce
@@ -38,6 +38,7 @@ CARE = "injury.care"
 DEATH = "injury.death"
 LEAVING = "injury.leaving"
 ZERO = Decimal(0)
+RELATION_NAMES = {"spouse": "配偶", "child": "子女", "parent": "父母", "other": "其他亲属"}
 
 DISABILITY_AMOUNTS = ("one_time_disability_subsidy", "monthly_disability_allowance", "monthly_care_allowance",
                       "one_time_medical_subsidy", "one_time_employment_subsidy")
@@ -107,9 +108,9 @@ class InjuryCase(CaseBase):
 # -- 本人工资 ---------------------------------------------------------------------------------
 
 
-def average_wage(rules: Rules, year: int) -> Decimal:
+def average_wage(rules: Rules, year: int, step: str = "average_wage") -> Decimal:
     """The 统筹地区 average monthly wage of ``year``, a step."""
-    return rules.read(rules.year("average_wage", year), "monthly", step="average_wage")
+    return rules.read(rules.year("average_wage", year), "monthly", step=step)
 
 
 def own_wage(case: InjuryCase, rules: Rules, average: Decimal | None = None) -> Decimal:
@@ -123,9 +124,12 @@ def own_wage(case: InjuryCase, rules: Rules, average: Decimal | None = None) -> 
     cap = rules.computed("own_wage_cap", f"{fmt(average)} × {fmt(high)}", average * high)
     wage = case.own_monthly_wage
     used = max(floor, min(wage, cap))
-    why = ("raised to the floor" if used > wage else "lowered to the cap" if used < wage else "within the bounds")
-    return rules.computed("own_wage", f"max({fmt(floor)}, min({fmt(wage)}, {fmt(cap)})) = {fmt(used)} "
-                                      f"({why}; 工伤保险条例 第64条)", used)
+    why, why_zh = (("raised to the floor", "低于下限，按下限计") if used > wage else
+                   ("lowered to the cap", "高于上限，按上限计") if used < wage else
+                   ("within the bounds", "在上下限之间"))
+    worked = f"max({money(floor)}, min({money(wage)}, {money(cap)})) = {money(used)}"
+    return rules.computed("own_wage", f"{worked} ({why}; 工伤保险条例 第64条)", used,
+                          zh=f"{worked}（{why_zh}；工伤保险条例 第64条）")
 
 
 # -- disability ------------------------------------------------------------------------------
@@ -135,7 +139,7 @@ def disability_subsidy(grade: str, wage: Decimal, rules: Rules) -> Decimal:
     """第35–37条 (一): months of own wage by grade."""
     found = rules.block(DISABILITY)
     months = rules.read(found, "subsidy_months", grade, step="disability_subsidy_months")
-    return rules.rounded(found, wage * months, "one_time_disability_subsidy", f"{fmt(wage)} × {fmt(months)}",
+    return rules.rounded(found, wage * months, "one_time_disability_subsidy", f"{money(wage)} × {fmt(months)}",
                          component="subsidy")
 
 
@@ -146,29 +150,37 @@ def disability_allowance(case: InjuryCase, grade: str, wage: Decimal, rules: Rul
     block = found.block
     if grade not in block.allowance_shares:
         return rules.computed("monthly_disability_allowance", f"grade {grade}: no allowance (工伤保险条例 第37条)",
-                              ZERO)
+                              ZERO, zh=f"{grade} 级：无伤残津贴（工伤保险条例 第37条）")
     if grade in block.only_without_work and case.employment_ended:
         return rules.computed("monthly_disability_allowance", f"grade {grade}: the employment relation has ended, "
-                              "so the one-off payments replace the allowance (工伤保险条例 第36条)", ZERO)
+                              "so the one-off payments replace the allowance (工伤保险条例 第36条)", ZERO,
+                              zh=f"{grade} 级：已解除劳动关系，以一次性补助金代替伤残津贴（工伤保险条例 第36条）")
     if grade in block.only_without_work and case.work_arranged:
         return rules.computed("monthly_disability_allowance",
-                              f"grade {grade}: the employer arranges work, so no allowance (工伤保险条例 第36条)", ZERO)
+                              f"grade {grade}: the employer arranges work, so no allowance (工伤保险条例 第36条)", ZERO,
+                              zh=f"{grade} 级：用人单位安排适当工作，不发伤残津贴（工伤保险条例 第36条）")
     share = rules.read(found, "allowance_shares", grade, step="allowance_share")
-    raw = rules.computed("allowance_from_wage", f"{fmt(wage)} × {fmt(share)}", wage * share)
+    raw = rules.computed("allowance_from_wage", f"{money(wage)} × {fmt(share)}", wage * share)
     tier = rules.tier("minimum_wage", case.district)
     minimum = rules.value("minimum_wage", "monthly", tier, step="minimum_wage")
-    payer = "the employer pays (第36条)" if grade in block.only_without_work else "the fund pays (第35条)"
+    payer, payer_zh = (("the employer pays (第36条)", "由用人单位支付（第36条）") if grade in block.only_without_work
+                       else ("the fund pays (第35条)", "由工伤保险基金支付（第35条）"))
     if raw < minimum:
-        formula = f"max({fmt(raw)}, {fmt(minimum)}): topped up by {fmt(minimum - raw)} to the minimum wage; {payer}"
+        up = money(minimum - raw)
+        formula = f"max({money(raw)}, {fmt(minimum)}): topped up by {up} to the minimum wage; {payer}"
+        zh = f"max({money(raw)}, {fmt(minimum)})：补足 {up} 至最低工资标准；{payer_zh}"
     else:
-        formula = f"max({fmt(raw)}, {fmt(minimum)}); {payer}"
-    return rules.rounded(found, max(raw, minimum), "monthly_disability_allowance", formula, component="allowance")
+        formula = f"max({money(raw)}, {fmt(minimum)}); {payer}"
+        zh = f"max({money(raw)}, {fmt(minimum)})；{payer_zh}"
+    return rules.rounded(found, max(raw, minimum), "monthly_disability_allowance", formula, component="allowance",
+                         zh=zh)
 
 
 def care_allowance(case: InjuryCase, rules: Rules, average: Decimal) -> Decimal:
     """第34条: a share of the average monthly wage of the year before (``average``), by care level."""
     if case.care_level == "none":
-        return rules.computed("monthly_care_allowance", "care_level none: no care allowance", ZERO)
+        return rules.computed("monthly_care_allowance", "care_level none: no care allowance", ZERO,
+                              zh="无护理等级：不发生活护理费")
     found = rules.block(CARE)
     levels = found.block.shares
     if case.care_level not in levels:
@@ -190,20 +202,22 @@ class Leaving(NamedTuple):
 
 def months_of_own_wage(on: Leaving, rules: Rules) -> tuple[Decimal, Decimal]:
     """Months of own wage (本人工资) by grade."""
-    return _months(on, rules, on.wage, "own wage")
+    return _months(on, rules, on.wage, ("own wage", "本人工资"))
 
 
 def months_of_average_wage(on: Leaving, rules: Rules) -> tuple[Decimal, Decimal]:
     """Months of the 统筹地区 average monthly wage of the year before leaving work."""
     left = on.case.employment_end_date or on.case.as_of
-    return _months(on, rules, average_wage(rules, left.year - 1), "average wage")
+    average = average_wage(rules, left.year - 1, step="average_wage.at_leaving")
+    return _months(on, rules, average, ("average wage", "职工月平均工资"))
 
 
-def _months(on: Leaving, rules: Rules, base: Decimal, what: str) -> tuple[Decimal, Decimal]:
+def _months(on: Leaving, rules: Rules, base: Decimal, what: tuple[str, str]) -> tuple[Decimal, Decimal]:
     out = []
     for name in ("medical", "employment"):
         months = rules.value(LEAVING, name, on.grade, step=f"{name}_subsidy_months")
-        out.append(rules.computed(f"{name}_subsidy_base", f"{fmt(base)} ({what}) × {fmt(months)}", base * months))
+        out.append(rules.computed(f"{name}_subsidy_base", f"{money(base)} ({what[0]}) × {fmt(months)}", base * months,
+                                  zh=f"{money(base)}（{what[1]}）× {fmt(months)}"))
     return out[0], out[1]
 
 
@@ -219,26 +233,29 @@ def leaving_subsidies(case: InjuryCase, grade: str, wage: Decimal, rules: Rules)
     grades 5–10 leaving work, with its uplift for an occupational disease and its cut near
     the statutory retirement age."""
     if int(grade) < 5 or not case.employment_ended:
-        why = (f"grade {grade}: the worker keeps the employment relation (第35条)" if int(grade) < 5
-               else "employment has not ended (第36条, 第37条)")
-        return (rules.computed("one_time_medical_subsidy", why, ZERO),
-                rules.computed("one_time_employment_subsidy", why, ZERO))
+        why, why_zh = ((f"grade {grade}: the worker keeps the employment relation (第35条)",
+                        f"{grade} 级：保留劳动关系（工伤保险条例 第35条）") if int(grade) < 5
+                       else ("employment has not ended (第36条, 第37条)",
+                             "未解除劳动关系（工伤保险条例 第36条、第37条）"))
+        return (rules.computed("one_time_medical_subsidy", why, ZERO, zh=why_zh),
+                rules.computed("one_time_employment_subsidy", why, ZERO, zh=why_zh))
     method, view = rules.method(LEAVING)
     medical, employment = method(Leaving(case, wage, grade), view)
     found = rules.block(LEAVING)
     block = found.block
     if case.occupational_disease and block.disease_uplift is not None:
         uplift = rules.read(found, "disease_uplift", step="disease_uplift")
-        medical = rules.computed("medical_subsidy_base", f"{fmt(medical)} × (1 + {fmt(uplift)}): occupational "
-                                 "disease", medical * (1 + uplift))
+        raised = f"{money(medical)} × (1 + {fmt(uplift)})"
+        medical = rules.computed("medical_subsidy_base.occupational_disease", f"{raised}: occupational disease",
+                                 medical * (1 + uplift), zh=f"{raised}：职业病加发")
     share = near_retirement_share(case, found, rules)
     cuts = block.near_retirement_cuts if share is not None else ()
     amounts = {}
     for name, value in (("medical", medical), ("employment", employment)):
-        formula = fmt(value)
+        formula = money(value)
         if name in cuts:
             assert share is not None
-            formula, value = f"{fmt(value)} × {fmt(share)}", value * share
+            formula, value = f"{money(value)} × {fmt(share)}", value * share
         amounts[name] = rules.rounded(found, value, f"one_time_{name}_subsidy", formula, component=name)
     return amounts["medical"], amounts["employment"]
 
@@ -251,7 +268,7 @@ def near_retirement_share(case: InjuryCase, found: InForce, rules: Rules) -> Dec
         return None
     if case.employer_fault and block.employer_fault_exempt:
         rules.computed("near_retirement_share", "the worker left for the employer's fault (劳动合同法 第38条): "
-                       "no cut", Decimal(1))
+                       "no cut", Decimal(1), zh="因用人单位过错解除劳动合同（劳动合同法 第38条）：不减发", money=False)
         return None
     retirement = retirement_of(case.birth_date, case.sex, case.original_age, rules, Notice(
         "near_retirement_not_checked",
@@ -269,8 +286,9 @@ def near_retirement_share(case: InjuryCase, found: InForce, rules: Rules) -> Dec
                           f"employment_end_date not given: the time to the statutory retirement age is counted "
                           f"from the injury date {case.as_of}"))
     months = max(retirement.month - month_index(left_on.year, left_on.month), 0)
-    rules.computed("months_to_retirement", f"{month_text(retirement.month)} − {left_on:%Y-%m} = {months} months "
-                   "(0 once reached)", months)
+    worked = f"{month_text(retirement.month)} − {left_on:%Y-%m} = {months}"
+    rules.computed("months_to_retirement", f"{worked} months (0 once reached)", months,
+                   zh=f"{worked} 个月（已达到法定退休时间的为 0）")
     return rules.row(LEAVING, "near_retirement", Decimal(months), step="near_retirement_share")
 
 
@@ -303,7 +321,9 @@ def allowance_until(case: InjuryCase, rules: Rules) -> None:
     if retirement is not None:
         rules.computed("allowance_until", f"the statutory retirement month {month_text(retirement.month)}, when the "
                        "basic pension starts; the fund pays the difference if it is lower (工伤保险条例 第35条)",
-                       month_text(retirement.month))
+                       month_text(retirement.month),
+                       zh=f"法定退休时间 {month_text(retirement.month)}：停发伤残津贴，享受基本养老保险待遇；"
+                          "基本养老金低于伤残津贴的，由工伤保险基金补足差额（工伤保险条例 第35条）")
 
 
 # -- death -----------------------------------------------------------------------------------
@@ -321,7 +341,9 @@ def death(case: InjuryCase, rules: Rules) -> dict[str, Any]:
     grade = str(case.disability_grade) if case.disability_grade is not None else None
     if grade is not None and grade in block.no_death_subsidy_grades:
         subsidy = rules.computed("one_time_death_subsidy", f"grade {grade}: a worker of grades 1–4 who dies after "
-                                 "the paid leave gets no one-off death subsidy (工伤保险条例 第39条第三款)", ZERO)
+                                 "the paid leave gets no one-off death subsidy (工伤保险条例 第39条第三款)", ZERO,
+                                 zh=f"{grade} 级：一至四级伤残职工在停工留薪期满后死亡的，不享受一次性工亡补助金"
+                                    "（工伤保险条例 第39条第三款）")
     else:
         income = rules.read(rules.year("urban_disposable_income", year), "annual", step="urban_disposable_income")
         multiple = rules.read(found, "death_subsidy_multiple", step="death_subsidy_multiple")
@@ -335,11 +357,15 @@ def dependants_pension(case: InjuryCase, found: InForce, rules: Rules, average: 
     """第39条 (二): 40 % of own wage for the spouse, 30 % for each other dependant, 10 % more
     for an orphan or a lone elder; together at most the own wage."""
     if not case.dependants:
-        return rules.computed("monthly_dependants_pension", "no dependants", ZERO)
+        return rules.computed("monthly_dependants_pension", "no dependants", ZERO, zh="无供养亲属")
     wage = own_wage(case, rules, average)
     shares: dict[str, Decimal] = {}
     total = ZERO
+    seen: dict[str, int] = {}
     for i, person in enumerate(case.dependants, 1):
+        # a step per person: dependant_pension.spouse, .child, .child_2 (the second child) …
+        seen[person.relation] = nth = seen.get(person.relation, 0) + 1
+        ident = f"dependant_pension.{person.relation}" + (f"_{nth}" if nth > 1 else "")
         key = "spouse_share" if person.relation == "spouse" else "other_share"
         keys = (key, "extra_share") if person.extra else (key,)
         for k in keys:
@@ -348,15 +374,21 @@ def dependants_pension(case: InjuryCase, found: InForce, rules: Rules, average: 
         parts = [shares[k] for k in keys]
         share = sum(parts, ZERO)
         shown = " + ".join(map(fmt, parts))
-        amount = rules.computed("dependant_pension", f"#{i} {person.relation}"
-                                f"{' (orphan or lone elder)' if person.extra else ''}: {fmt(wage)} × "
-                                f"{f'({shown})' if person.extra else shown}", wage * share)
+        worked = f"{money(wage)} × {f'({shown})' if person.extra else shown}"
+        who = f"#{i} {person.relation}{' (orphan or lone elder)' if person.extra else ''}"
+        who_zh = f"第{i}人 {RELATION_NAMES[person.relation]}{'（孤儿或孤寡老人）' if person.extra else ''}"
+        amount = rules.computed(ident, f"{who}: {worked}", wage * share, zh=f"{who_zh}：{worked}")
         total += amount
     capped = min(total, wage)
-    note = (f"capped at the own wage {fmt(wage)} (工伤保险条例 第39条); the 条例 does not say how the cap is "
-            "shared" if capped < total else "within the own wage (工伤保险条例 第39条)")
-    return rules.rounded(found, capped, "monthly_dependants_pension", f"min({fmt(total)}, {fmt(wage)}): {note}",
-                         component="dependants")
+    if capped < total:
+        note = (f"capped at the own wage {money(wage)} (工伤保险条例 第39条); the 条例 does not say how the cap is "
+                "shared")
+        note_zh = f"以本人工资 {money(wage)} 为限（工伤保险条例 第39条）；条例未规定如何在各供养亲属间分摊"
+    else:
+        note, note_zh = "within the own wage (工伤保险条例 第39条)", "未超过本人工资（工伤保险条例 第39条）"
+    worked = f"min({money(total)}, {money(wage)})"
+    return rules.rounded(found, capped, "monthly_dependants_pension", f"{worked}: {note}", component="dependants",
+                         zh=f"{worked}：{note_zh}")
 
 
 def calculate(case: InjuryCase, rules: Rules) -> Outcome:
@@ -368,6 +400,8 @@ def calculate(case: InjuryCase, rules: Rules) -> Outcome:
 LABELS: dict[str, tuple[str, str]] = {
     **RETIREMENT_LABELS,
     "average_wage": ("统筹地区上年度职工月平均工资", "regional average monthly wage of the year before"),
+    "average_wage.at_leaving": ("统筹地区解除劳动关系上年度职工月平均工资",
+                                "regional average monthly wage of the year before leaving work"),
     "own_wage_floor_share": ("本人工资下限（占平均工资比例）", "own wage floor (share of the average)"),
     "own_wage_cap_multiple": ("本人工资上限（平均工资倍数）", "own wage cap (multiple of the average)"),
     "own_wage_floor": ("本人工资下限", "own wage floor"),
@@ -386,6 +420,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "medical_subsidy_base": ("一次性工伤医疗补助金（未减发）", "one-off medical subsidy before any cut"),
     "employment_subsidy_base": ("一次性伤残就业补助金（未减发）", "one-off employment subsidy before any cut"),
     "disease_uplift": ("职业病加发比例", "occupational disease uplift"),
+    "medical_subsidy_base.occupational_disease": ("一次性工伤医疗补助金（职业病加发后，未减发）",
+                                                  "one-off medical subsidy with the occupational disease uplift"),
     "months_to_retirement": ("解除劳动关系时距法定退休时间的月数", "months from leaving work to the statutory month"),
     "near_retirement_share": ("临近法定退休年龄的支付比例", "share paid near the statutory retirement age"),
     "one_time_medical_subsidy": ("一次性工伤医疗补助金", "one-off medical subsidy"),

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from ..errors import BilingualValueError, InvalidInputError, NoRulesetInForceError
-from ..explain import fmt
+from ..explain import fmt, money
 from ..models import CaseBase, Date, Money, Years
 from ..notices import Notice
 from ..rules.resolve import InForce
@@ -103,11 +103,13 @@ def eligibility(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> li
     block = found.block
     if block.retired_by is not None:
         cutoff = rules.read(found, "retired_by", step="retired_by")
-        why = "the scheme's last retirement day"
+        why, why_zh = "the scheme's last retirement day", "调整方案规定的退休时间截止日"
     else:
-        cutoff, why = last_day_before(block.year), "on or before 31 December of the year before"
+        cutoff, why, why_zh = last_day_before(block.year), "31 December of the year before", "上年12月31日"
     ok = case.retirement_date <= cutoff
-    rules.computed("eligible", f"retired {case.retirement_date} ≤ {cutoff} ({why})", "yes" if ok else "no")
+    held = "≤" if ok else ">"
+    rules.computed("eligible", f"retired {case.retirement_date} {held} {cutoff} ({why})", ok,
+                   zh=f"退休时间 {case.retirement_date} {held} {cutoff}（{why_zh}）")
     if ok:
         return []
     return [Notice("retired_after_cutoff",
@@ -147,17 +149,21 @@ def years_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Dec
     if counted != given and block.part_year == "unstated":
         raise gap(found, "years", f"how a part year counts is not in the pages read; {fmt(given)} years given",
                   rules, f"所读文件未载明不足一年如何计算；填报 {fmt(given)} 年")
-    how = "a part year counts as a full year" if counted != given else "whole years"
+    how, how_zh = ("a part year counts as a full year", "不足一年按一年计算") if counted != given \
+        else ("whole years", "整年")
     if block.years_counted is not None:
-        how += f"; {block.years_counted.en}"
-    rules.computed("years_counted", f"{fmt(given)} → {fmt(counted)} ({how})", counted)
+        how, how_zh = f"{how}; {block.years_counted.en}", f"{how_zh}；{block.years_counted.zh}"
+    rules.computed("years_counted", f"{fmt(given)} → {fmt(counted)} ({how})", counted,
+                   zh=f"{fmt(given)} → {fmt(counted)}（{how_zh}）", money=False)
     by_rate = rules.marginal(found, "years", counted, step="years_rate", total_step="years_by_rate")
-    part = by_rate
+    part, formula = by_rate, money(by_rate)
     if block.years_floor is not None:
         floor = rules.read(found, "years_floor", step="years_floor")
-        part = rules.computed("years_part", f"max({fmt(by_rate)}, {fmt(floor)})", max(by_rate, floor))
-    if block.round and "years" in block.round:
-        part = rules.rounded(found, part, "years_part", fmt(part), component="years")
+        part, formula = max(by_rate, floor), f"max({money(by_rate)}, {fmt(floor)})"
+    if block.round and "years" in block.round:  # one step: the floor, then the rounding
+        part = rules.rounded(found, part, "years_part", formula, component="years")
+    elif block.years_floor is not None:
+        part = rules.computed("years_part", formula, part)
     return part
 
 
@@ -179,15 +185,19 @@ def age_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Decim
         return None
     day = last_day_before(block.year)
     age = age_on(case.birth_date, day)
-    rules.computed("age", f"born {case.birth_date}: {age} on {day}", age)
+    rules.computed("age", f"born {case.birth_date}: {age} on {day}", age,
+                   zh=f"{case.birth_date} 出生，{day} 时 {age} 周岁")
     if missing is not None:
         if missing.from_ is None or age >= missing.from_:
             raise gap(found, "age", f"{missing.note}; the retiree is {age}", rules,
                       f"{missing.note}；退休人员 {age} 周岁")
-        return rules.computed("age_part", f"{age} < {fmt(missing.from_)}: no age band", ZERO)
+        return rules.computed("age_part", f"{age} < {fmt(missing.from_)}: no age band", ZERO,
+                              zh=f"{age} < {fmt(missing.from_)}：不享受高龄倾斜")
     band = rules.row_or_none(found, "age", Decimal(age), step="age_part")
     if band is None:
-        return rules.computed("age_part", f"{age} < {fmt(block.age.rows[0].lower)}: no age band", ZERO)
+        lowest = fmt(block.age.rows[0].lower)
+        return rules.computed("age_part", f"{age} < {lowest}: no age band", ZERO,
+                              zh=f"{age} < {lowest}：不享受高龄倾斜")
     return band
 
 
@@ -197,17 +207,20 @@ def group_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Dec
     if not named:
         return None
     has(found, "groups", rules)
-    amounts = {g: rules.read(found, "groups", g, step="group_tilt") for g in named}
+    amounts = {g: rules.read(found, "groups", g, step=f"group_tilt.{g}") for g in named}
     best = max(amounts.values())
     if len(amounts) == 1:
         return best
     shown = ", ".join(f"{g} {fmt(v)}" for g, v in amounts.items())
-    return rules.computed("group_part", f"max({shown}): only the highest applies", best)
+    return rules.computed("group_part", f"max({shown}): only the highest applies", best,
+                          zh=f"max({shown})：只取最高一项")
 
 
 def cadre_guarantee(case: PensionAdjustmentCase, found: InForce, pension: Decimal, rules: Rules) -> Decimal:
     """企业退休军转干部: an adjusted pension below the local average is raised to it, where
-    the average is sourced; otherwise the result says the guarantee was not applied."""
+    the average is sourced (``new_monthly_pension.cadre_guarantee``, and the increase it
+    makes, ``increase.cadre_guarantee``); otherwise the result says the guarantee was not
+    applied."""
     year = found.block.year
     average = rules.find_year(CADRE_AVERAGE, year)
     if average is None:
@@ -219,8 +232,13 @@ def cadre_guarantee(case: PensionAdjustmentCase, found: InForce, pension: Decima
         return pension
     floor = rules.read(average, "monthly", step="cadre_average")
     raised = max(pension, floor)
-    return rules.computed("new_monthly_pension", f"max({fmt(pension)}, {fmt(floor)}) (企业退休军转干部 guarantee)",
-                          raised)
+    worked = f"max({money(pension)}, {fmt(floor)})"
+    rules.computed("new_monthly_pension.cadre_guarantee", f"{worked} (企业退休军转干部 guarantee)", raised,
+                   zh=f"{worked}（企业退休军转干部不低于当地企业退休人员平均水平）")
+    if raised != pension:
+        rules.computed("increase.cadre_guarantee", f"{money(raised)} − {money(case.monthly_pension)}",
+                       raised - case.monthly_pension)
+    return raised
 
 
 def calculate(case: PensionAdjustmentCase, rules: Rules) -> Outcome:
@@ -230,7 +248,8 @@ def calculate(case: PensionAdjustmentCase, rules: Rules) -> Outcome:
     block = found.block
     rules.read(found, "year", step="scheme")
     if block.series:
-        rules.computed("category", f"{case.category}: the {block.series} scheme", CATEGORY_NAMES[block.series])
+        rules.computed("category", f"{case.category}: the {block.series} scheme", CATEGORY_NAMES[block.series],
+                       zh=f"{case.category}：适用{CATEGORY_NAMES[block.series]}调整方案")
     check_groups(case, found)
     reasons = eligibility(case, found, rules)
     pension = case.monthly_pension
@@ -242,8 +261,9 @@ def calculate(case: PensionAdjustmentCase, rules: Rules) -> Outcome:
         if part is not None:
             parts.append((name, part))
     increase = sum((v for _, v in parts), ZERO)
-    rules.computed("increase", " + ".join(f"{fmt(v)} ({n})" for n, v in parts), increase)
-    new = rules.computed("new_monthly_pension", f"{fmt(pension)} + {fmt(increase)}", pension + increase)
+    rules.computed("increase", " + ".join(f"{money(v)} ({n})" for n, v in parts), increase,
+                   zh=" + ".join(f"{money(v)}（{COMPONENT_NAMES[n]}）" for n, v in parts))
+    new = rules.computed("new_monthly_pension", f"{money(pension)} + {money(increase)}", pension + increase)
     if CADRE in case.groups:
         new = cadre_guarantee(case, found, new, rules)
     return Outcome(True, (), {"increase": new - pension, "new_monthly_pension": new})
@@ -268,6 +288,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "group_part": ("适当倾斜（取最高一项）", "group tilt (the highest)"),
     "increase": ("月增加额", "monthly increase"),
     "new_monthly_pension": ("调整后月基本养老金", "new monthly pension"),
+    "new_monthly_pension.cadre_guarantee": ("调整后月基本养老金（企业退休军转干部保障）",
+                                            "new monthly pension with the 企业退休军转干部 guarantee"),
+    "increase.cadre_guarantee": ("月增加额（含企业退休军转干部保障）",
+                                 "monthly increase with the 企业退休军转干部 guarantee"),
     "cadre_average": ("当地企业退休人员平均基本养老金", "local average enterprise pension"),
 }
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 from ..errors import BenefitcalcError, InvalidInputError, NoRulesetInForceError
-from ..explain import fmt
+from ..explain import fmt, money
 from ..models import CaseBase, Extra, Flag, Percent
 from ..notices import Notice
 from ..rules.sections.price_subsidy import INDICES, GroupName
@@ -84,7 +84,8 @@ def rises(case: PriceSubsidyCase, rules: Rules) -> dict[str, Decimal | None]:
                                   f"the {INDEX_NAMES[index][1]} rise for {month_text(case.as_of)} is published as "
                                   f"{fmt(published)} %: the {fmt(given)} % given is not used"))
         elif given is not None:
-            out[index] = rules.computed(f"{index}_rise", f"{fmt(given)} % (given in the case)", given)
+            out[index] = rules.computed(f"{index}_rise", f"{fmt(given)} % (given in the case)", given,
+                                        zh=f"{fmt(given)}%（案例填报）", money=False)
         else:
             out[index] = None
     return out
@@ -104,8 +105,10 @@ def thresholds(rules: Rules) -> dict[str, Decimal]:
         theirs = rules.read(national, index, step=f"{index}_national_threshold") \
             if national is not None and getattr(national.block, index) is not None else None
         if mine is not None and theirs is not None and theirs < mine:
-            out[index] = rules.computed(f"{index}_threshold", f"min({fmt(mine)}, {fmt(theirs)}): a locality may lower "
-                                        "the national threshold, never raise it", theirs)
+            worked = f"min({fmt(mine)}, {fmt(theirs)})"
+            out[index] = rules.computed(f"{index}_threshold.applied", f"{worked}: a locality may lower the national "
+                                        "threshold, never raise it", theirs,
+                                        zh=f"{worked}：地方只能降低、不能提高全国启动条件", money=False)
         elif mine is not None or theirs is not None:
             out[index] = mine if mine is not None else theirs  # type: ignore[assignment]
     return out
@@ -125,9 +128,17 @@ def triggered(case: PriceSubsidyCase, rules: Rules, rise: dict[str, Decimal | No
                                 f"that month (give {flag})", field=f"{missing[0]}_rise",
                                 zh=f"{missing[0]}_rise：须提供 {what_zh}：规则库中没有该月的公布数据"
                                    f"（请用 {flag} 填写）")
-    shown = "; ".join(f"{INDEX_NAMES[i][1]} {fmt(rise[i]) if rise[i] is not None else '—'} "
-                      f"{'≥' if i in hits else '<'} {fmt(t)}" for i, t in limits.items())
-    rules.computed("triggered", shown, "yes" if hits else "no")
+    en, zh = [], []
+    for i, t in limits.items():
+        r = rise[i]
+        if r is None:  # another index triggered: this one's rise is not needed
+            en.append(f"{INDEX_NAMES[i][1]} — (no figure for the month)")
+            zh.append(f"{INDEX_NAMES[i][0]} —（该月无数据）")
+            continue
+        held = f"{fmt(r)} {'≥' if i in hits else '<'} {fmt(t)}"
+        en.append(f"{INDEX_NAMES[i][1]} {held}")
+        zh.append(f"{INDEX_NAMES[i][0]} {held}")
+    rules.computed("triggered", "; ".join(en), bool(hits), zh="；".join(zh))
     return hits
 
 
@@ -200,14 +211,15 @@ def amount(month: Month, rules: Rules) -> Decimal:
     value: Decimal = method(month, view)
     found = rules.block(AMOUNT)
     where = "rural" if month.case.rural else "urban"
+    formula = money(value)
     if where in found.block.floor:
         floor = rules.read(found, "floor", where, step="floor")
-        value = rules.computed("monthly_subsidy", f"max({fmt(value)}, {fmt(floor)})", max(value, floor))
+        formula, value = f"max({formula}, {fmt(floor)})", max(value, floor)
     extra = rules.find(MULTIPLIER)
     if extra is not None:
         times = rules.read(extra, "times", step="multiplier")
-        value = rules.computed("monthly_subsidy", f"{fmt(value)} × {fmt(times)}", value * times)
-    return value
+        formula, value = f"{formula} × {fmt(times)}", value * times
+    return rules.computed("monthly_subsidy", formula, value)
 
 
 def payment_month(case: PriceSubsidyCase, rules: Rules) -> str:
@@ -217,7 +229,8 @@ def payment_month(case: PriceSubsidyCase, rules: Rules) -> str:
         if found is not None and found.block.payment_lag_months is not None:
             lag = int(rules.read(found, "payment_lag_months", step="payment_lag_months"))
             return str(rules.computed("payment_month", f"{month_text(case.as_of)} + {lag} month(s)",
-                                      month_text(add_months(case.as_of, lag))))
+                                      month_text(add_months(case.as_of, lag)),
+                                      zh=f"{month_text(case.as_of)} + {lag} 个月"))
     return "within 20 working days of the index release"
 
 
@@ -248,7 +261,11 @@ def calculate(case: PriceSubsidyCase, rules: Rules) -> Outcome:
         return Outcome(False, (Notice("not_triggered", f"{month_text(case.as_of)} 未达到启动条件",
                                       f"{month_text(case.as_of)} does not trigger the mechanism"),), zero("no"))
     paid = published_paid(case, rules)
-    value = paid if paid is not None else amount(Month(case, rise, hits), rules)
+    if paid is not None:
+        value = rules.computed("monthly_subsidy", f"{fmt(paid)} (as published)", paid,
+                               zh=f"{fmt(paid)}（公布的实发金额）")
+    else:
+        value = amount(Month(case, rise, hits), rules)
     return Outcome(True, (), {"monthly_subsidy": value, "triggered": "yes", "triggered_by": ", ".join(hits),
                               "payment_month": payment_month(case, rules)})
 
@@ -318,7 +335,7 @@ def for_unemployment(region: str, as_of: dt.date, rules: Rules) -> Extra | None:
             sources)
     if not outcome.eligible:
         return None
-    rules.join(trace)
+    rules.join(trace, "price_subsidy")
     amount = outcome.amounts["monthly_subsidy"]
     assert isinstance(amount, Decimal)
     paid = outcome.amounts["payment_month"]

@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from ..errors import BilingualValueError, InvalidInputError, NoRulesetInForceError
-from ..explain import fmt
+from ..explain import fmt, money
 from ..models import CaseBase, Date, Flag, Money, whole_number
 from ..notices import Notice
 from .base import Amount, Benefit, Outcome, Rules, age_on
@@ -93,10 +93,13 @@ def years_required(case: ResidentPensionCase, rules: Rules, pension_age: int) ->
         return least
     if start >= pension_age:
         return int(rules.computed("years_required", f"{start} ≥ {pension_age} when the scheme began: no contributions "
-                                  "needed (国发〔2014〕8号 第七条)", 0))
+                                  "needed (国发〔2014〕8号 第七条)", 0,
+                                  zh=f"本地制度实施时 {start} ≥ {pension_age}：不用缴费（国发〔2014〕8号 第七条）"))
     if pension_age - start < least:
         return int(rules.computed("years_required", f"{pension_age} − {start}: within {least} years of the pension "
-                                  "age when the scheme began, every year since (第七条)", pension_age - start))
+                                  "age when the scheme began, every year since (第七条)", pension_age - start,
+                                  zh=f"{pension_age} − {start}：本地制度实施时距领取年龄不足 {least} 年，应逐年缴费"
+                                     "（国发〔2014〕8号 第七条）"))
     return least
 
 
@@ -114,20 +117,25 @@ def eligibility(case: ResidentPensionCase, rules: Rules, age: int, pension_age: 
     if case.other_state_pension:
         reasons.append(Notice("other_state_pension", "已领取其他国家规定的基本养老保障待遇",
                               "already draws another state basic pension"))
-    formula = f"age {age} ≥ {pension_age}; {case.contribution_years} years ≥ {required}; " \
-              f"other state pension = {fmt(case.other_state_pension)}"
-    rules.computed("eligible", formula, "yes" if not reasons else "no")
+    old = "≥" if age >= pension_age else "<"
+    paid = "≥" if case.contribution_years >= required else "<"
+    other, other_zh = ("other state pension = true, required false", "已领取其他基本养老保障待遇：是（须为否）") \
+        if case.other_state_pension else ("other state pension = false", "已领取其他基本养老保障待遇：否")
+    formula = f"age {age} {old} {pension_age}; contribution years {case.contribution_years} {paid} {required}; {other}"
+    zh = f"年龄 {age} {old} {pension_age}；缴费年限 {case.contribution_years} {paid} {required}；{other_zh}"
+    rules.computed("eligible", formula, not reasons, zh=zh)
     return reasons
 
 
 def basic_pension(case: ResidentPensionCase, rules: Rules, age: int) -> Decimal:
     """The levels' basic pension, then 长缴多得 and age additions where the region pays them."""
-    total = rules.layers(BASIC, "basic_level", "basic_levels")
+    levels = rules.layers(BASIC, "basic_level", "basic_levels")
+    parts: list[tuple[Decimal, str, str]] = [(levels, "levels", "各级基础养老金合计")]
     long = rules.find(LONG)
     if long is not None:
         years = Decimal(case.contribution_years)
         part = rules.marginal(long, "per_year", years, step="long_per_year", total_step="long_contribution")
-        total = rules.computed("basic_pension", f"{fmt(total)} + {fmt(part)}", total + part)
+        parts.append((part, "long contribution", "长缴多得"))
     added = rules.find(AGE)
     if added is not None and added.block.gap is not None:
         least = added.block.gap_from_age
@@ -139,14 +147,18 @@ def basic_pension(case: ResidentPensionCase, rules: Rules, age: int) -> Decimal:
                  "date": case.as_of.isoformat()},
                 zh=f"{rules.region} 在 {case.as_of} 无有效规则：{added.region} 的高龄加发无来源"
                    f"（{added.block.gap}；本人 {age} 周岁）")
-        rules.computed("age_addition", f"{age} < {least}: no age addition", ZERO)
+        rules.computed("age_addition", f"{age} < {least}: no age addition", ZERO, zh=f"{age} < {least}：不享受高龄加发")
     elif added is not None:
         band = rules.row_or_none(added, "by_age", Decimal(age), step="age_addition")
         if band is None:
-            rules.computed("age_addition", f"{age} < {fmt(added.block.by_age.rows[0].lower)}: no age addition", ZERO)
+            lowest = fmt(added.block.by_age.rows[0].lower)
+            rules.computed("age_addition", f"{age} < {lowest}: no age addition", ZERO,
+                           zh=f"{age} < {lowest}：不享受高龄加发")
         else:
-            total = rules.computed("basic_pension", f"{fmt(total)} + {fmt(band)}", total + band)
-    return total
+            parts.append((band, "age addition", "高龄加发"))
+    return rules.computed("basic_pension",
+                          " + ".join(f"{money(v)} ({en})" for v, en, _ in parts), sum((v for v, _, _ in parts), ZERO),
+                          zh=" + ".join(f"{money(v)}（{zh}）" for v, _, zh in parts))
 
 
 def account_pension(case: ResidentPensionCase, rules: Rules, pension_age: int) -> Decimal:
@@ -154,7 +166,9 @@ def account_pension(case: ResidentPensionCase, rules: Rules, pension_age: int) -
     who was already at the pension age when the scheme began (第七条: the basic pension only)."""
     if case.scheme_start_age is not None and case.scheme_start_age >= pension_age:
         return rules.computed("account_pension", f"{case.scheme_start_age} ≥ {pension_age} when the scheme began: the "
-                              "basic pension only, no account pension (国发〔2014〕8号 第七条)", ZERO)
+                              "basic pension only, no account pension (国发〔2014〕8号 第七条)", ZERO,
+                              zh=f"本地制度实施时 {case.scheme_start_age} ≥ {pension_age}：只领基础养老金，"
+                                 "无个人账户养老金（国发〔2014〕8号 第七条）")
     found = rules.block(ACCOUNT)
     if case.pension_start_date is not None:
         start_age = age_on(case.birth_date, case.pension_start_date)
@@ -164,26 +178,27 @@ def account_pension(case: ResidentPensionCase, rules: Rules, pension_age: int) -
                                     zh=f"pension_start_date：{case.pension_start_date} 时未满领取年龄 "
                                        f"{pension_age} 周岁")
         rules.computed("start_age", f"born {case.birth_date}, started {case.pension_start_date}: {start_age}",
-                       start_age)
+                       start_age, zh=f"{case.birth_date} 出生，{case.pension_start_date} 开始领取：{start_age} 周岁")
     else:
         start_age = rules.computed("start_age", f"the pension age {pension_age} (no pension_start_date given)",
-                                   pension_age)
+                                   pension_age, zh=f"领取年龄 {pension_age}（未填 pension_start_date）")
     divisor = rules.row(found, "divisor", Decimal(start_age), step="account_divisor")
     balance = case.account_balance
-    return rules.rounded(found, balance / divisor, "account_pension", f"{fmt(balance)} ÷ {fmt(divisor)}",
+    return rules.rounded(found, balance / divisor, "account_pension", f"{money(balance)} ÷ {fmt(divisor)}",
                          component="account")
 
 
 def calculate(case: ResidentPensionCase, rules: Rules) -> Outcome:
     age = age_on(case.birth_date, case.as_of)
-    rules.computed("age", f"born {case.birth_date}: {age} on {case.as_of}", age)
+    rules.computed("age", f"born {case.birth_date}: {age} on {case.as_of}", age,
+                   zh=f"{case.birth_date} 出生，{case.as_of} 时 {age} 周岁")
     pension_age = int(rules.value(ELIGIBILITY, "pension_age", step="pension_age"))
     reasons = eligibility(case, rules, age, pension_age)
     if reasons:
         return Outcome(False, tuple(reasons), dict.fromkeys(AMOUNTS, ZERO))
     basic = basic_pension(case, rules, age)
     account = account_pension(case, rules, pension_age)
-    monthly = rules.computed("monthly_pension", f"{fmt(basic)} + {fmt(account)}", basic + account)
+    monthly = rules.computed("monthly_pension", f"{money(basic)} + {money(account)}", basic + account)
     return Outcome(True, (), dict(zip(AMOUNTS, (basic, account, monthly), strict=True)))
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from ..errors import InvalidInputError
-from ..explain import fmt
+from ..explain import fmt, money
 from ..models import CaseBase, Date, Extra, Flag, Money, Months, whole_number
 from ..notices import Notice
 from .base import Amount, Benefit, Outcome, Rules, months_between
@@ -60,8 +60,11 @@ class UnemploymentCase(CaseBase):
         return self
 
 
-def eligibility(case: UnemploymentCase, rules: Rules) -> list[Notice]:
-    """社会保险法 第45条: a year of contributions and an involuntary loss of work."""
+def eligibility(case: UnemploymentCase, rules: Rules) -> tuple[list[Notice], Statutory | None]:
+    """社会保险法 第45条: a year of contributions and an involuntary loss of work; 第51条: no
+    basic pension drawn and the statutory retirement month not reached at registration.
+    The step states each condition as it holds (``8 < 12``), never the rule's wording.
+    Returns the reasons against and the statutory retirement (where it can be derived)."""
     sub = "unemployment.eligibility"
     least = int(rules.value(sub, "min_contribution_months", step="min_contribution_months"))
     carried_admits = rules.value(sub, "carried_over_admits", step="carried_over_admits")
@@ -84,15 +87,33 @@ def eligibility(case: UnemploymentCase, rules: Rules) -> list[Notice]:
             f"已于 {case.pension_start_date} 开始领取基本养老金，不再领取失业保险金（社会保险法第51条）",
             f"a basic pension started on {case.pension_start_date}, so no unemployment benefit is paid "
             "(Social Insurance Law Art. 51)"))
-    formula = f"{case.contribution_months} ≥ {least}"
+    retirement = statutory_retirement(case, rules)
+    registered = month_index(case.as_of.year, case.as_of.month)
+    if retirement is not None and retirement.month <= registered:
+        reasons.append(Notice(  # 社会保险法 第51条: the benefit ends with the statutory age
+            "statutory_retirement_age_reached",
+            f"已于 {month_text(retirement.month)} 达到法定退休年龄（社会保险法第51条）",
+            f"the statutory retirement age was reached in {month_text(retirement.month)} "
+            "(Social Insurance Law Art. 51)"))
+    held = "≥" if enough else "<"
+    en, zh = [f"{case.contribution_months} {held} {least}"], [f"缴费月数 {case.contribution_months} {held} {least}"]
     if carried_admits:
-        formula += f" or carried over {case.carried_over_months} > 0"
+        n = case.carried_over_months
+        en.append(f"carried over {n} > 0" if n > 0 else "no months carried over")
+        zh.append(f"结转未领月数 {n} > 0" if n > 0 else "无结转未领月数")
     if involuntary_required:
-        formula += f"; involuntary = {fmt(case.involuntary)}"
+        en.append("involuntary = true" if case.involuntary else "involuntary = false, required true")
+        zh.append("非因本人意愿中断就业：是" if case.involuntary else "非因本人意愿中断就业：否（须为是）")
     if case.pension_start_date is not None:
-        formula += f"; pension start {case.pension_start_date} > {case.as_of}"
-    rules.computed("eligible", formula, "yes" if not reasons else "no")
-    return reasons
+        started = "≤" if case.pension_start_date <= case.as_of else ">"
+        en.append(f"pension start {case.pension_start_date} {started} {case.as_of}")
+        zh.append(f"开始领取基本养老金 {case.pension_start_date} {started} 登记日 {case.as_of}")
+    if retirement is not None:
+        reached = "≤" if retirement.month <= registered else ">"
+        en.append(f"statutory retirement month {month_text(retirement.month)} {reached} {month_text(registered)}")
+        zh.append(f"法定退休时间 {month_text(retirement.month)} {reached} 登记月份 {month_text(registered)}")
+    rules.computed("eligible", "; ".join(en), not reasons, zh="；".join(zh))
+    return reasons, retirement
 
 
 def duration(case: UnemploymentCase, rules: Rules) -> int:
@@ -105,8 +126,9 @@ def duration(case: UnemploymentCase, rules: Rules) -> int:
     cap = int(rules.row(MAX_DURATION, "maximum", contribution_time(case, rules.block(MAX_DURATION).block.maximum.unit,
                                                                    rules), step="max_by_law"))
     if new > cap:
-        new = rules.computed("schedule_months", f"min({new}, {cap}): the law's maximum for that contribution time "
-                             "(社会保险法 第46条)", cap)
+        new = rules.computed("schedule_months.capped_by_law", f"min({new}, {cap}): the law's maximum for that "
+                             "contribution time (社会保险法 第46条)", cap,
+                             zh=f"min({new}, {cap})：不超过该缴费时间的法定最长期限（社会保险法 第46条）")
     longest = min(int(rules.value(sub, "max_months", step="max_months")),
                   int(rules.value(MAX_DURATION, "max_months", step="max_months_by_law")))
     months = min(new + case.carried_over_months, longest)
@@ -120,14 +142,16 @@ def contribution_time(case: UnemploymentCase, unit: str, rules: Rules) -> Decima
         return Decimal(case.contribution_months)
     years = Decimal(case.contribution_months) / TWELVE
     if "contribution_years" not in {s.id for s in rules.trace.steps}:
-        rules.computed("contribution_years", f"{case.contribution_months} / 12", years.quantize(Decimal("0.01")))
+        rules.computed("contribution_years", f"{case.contribution_months} / 12", years.quantize(Decimal("0.01")),
+                       money=False)
     return years
 
 
 def flat_per_tier(case: UnemploymentCase, rules: Rules) -> Decimal:
     """A fixed monthly amount for the area tier of the ``unemployment_flat`` scheme."""
     tier = rules.tier("unemployment_flat", case.district)
-    return rules.value(AMOUNT, "monthly", tier, step="flat_amount")
+    flat = rules.value(AMOUNT, "monthly", tier, step="flat_amount")
+    return rules.computed("monthly_benefit", f"{fmt(flat)} ({tier})", flat)
 
 
 def share_of_minimum_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
@@ -152,14 +176,14 @@ def share_of_own_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
     wage = rules.computed("average_monthly_wage", "case.average_monthly_wage", case.average_monthly_wage)
     years = Decimal(case.contribution_months) / TWELVE
     share = rules.row(AMOUNT, "shares", years, step="own_wage_share")
-    raw = rules.computed("share_of_own_wage", f"{fmt(wage)} × {fmt(share)}", wage * share)
+    raw = rules.computed("share_of_own_wage", f"{money(wage)} × {fmt(share)}", wage * share)
     cap = rules.value("minimum_wage", "monthly", tier, step="cap")
     low = rules.value("low_income_standard", "monthly", step="low_income_standard")
     mult = rules.value(AMOUNT, "floor_multiple", step="floor_multiple")
     floor = rules.computed("floor", f"{fmt(low)} × {fmt(mult)}", low * mult)
     clamped = max(floor, min(raw, cap))
     return rules.rounded(rules.block(AMOUNT), clamped, "monthly_benefit",
-                         f"max({fmt(floor)}, min({fmt(raw)}, {fmt(cap)}))")
+                         f"max({money(floor)}, min({money(raw)}, {fmt(cap)}))")
 
 
 def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extra, ...]:
@@ -179,9 +203,9 @@ def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extr
         amount = None
         base = bases.get(item.basis or "")
         if base is not None and item.multiple is not None:
-            multiple = rules.read(found, "items", item.id, "multiple", step="extra_multiple")
-            amount = rules.rounded(found, base * multiple, "extra_amount",
-                                   f"{item.id}: {fmt(base)} × {fmt(multiple)}")
+            multiple = rules.read(found, "items", item.id, "multiple", step=f"extra_multiple.{item.id}")
+            amount = rules.rounded(found, base * multiple, f"extra_amount.{item.id}",
+                                   f"{item.id}: {money(base)} × {fmt(multiple)}")
         out.append(Extra(item.id, (item.label.zh, item.label.en), amount,
                          (item.condition.zh, item.condition.en), sources))
     return tuple(out)
@@ -203,30 +227,26 @@ def until_retirement(months: int, left: int, month: str, rules: Rules) -> int:
     after registration; from 2019-12 a claimant whose benefit would run out less than a year
     before it keeps the benefit until then (人社部发〔2020〕40号; from 2025 办法 第七条)."""
     if months > left:
-        return rules.computed("duration_months", f"min({months}, months until the statutory retirement month "
-                                                 f"{month} = {left})", left)
+        return rules.computed("duration_months.capped_at_retirement",
+                              f"min({months}, months until the statutory retirement month {month} = {left})", left,
+                              zh=f"min({months}, 距法定退休时间 {month} 的月数 {left})")
     near = rules.find(NEAR)
     if near is None or months == left:
         return months
     window = int(rules.read(near, "window_months", step="near_retirement_window"))
     if left - months < window:
         return rules.computed(
-            "duration_months", f"{left}: the benefit would end {left - months} months before the statutory "
-            f"retirement month {month}, less than {window}, so it runs until then", left)
+            "duration_months.extended_to_retirement", f"{left}: the benefit would end {left - months} months before "
+            f"the statutory retirement month {month}, less than {window}, so it runs until then", left,
+            zh=f"{left}：原期限届满时距法定退休时间 {month} 仅 {left - months} 个月，不足 {window} 个月，"
+               "延长发放至法定退休时间")
     return months
 
 
 def calculate(case: UnemploymentCase, rules: Rules) -> Outcome:
     """Eligibility, months and monthly amount at the rates in force on ``as_of``."""
-    reasons = eligibility(case, rules)
-    retirement = statutory_retirement(case, rules)
+    reasons, retirement = eligibility(case, rules)
     registered = month_index(case.as_of.year, case.as_of.month)
-    if retirement is not None and retirement.month <= registered:
-        reasons.append(Notice(  # 社会保险法 第51条: the benefit ends with the statutory age
-            "statutory_retirement_age_reached",
-            f"已于 {month_text(retirement.month)} 达到法定退休年龄（社会保险法第51条）",
-            f"the statutory retirement age was reached in {month_text(retirement.month)} "
-            "(Social Insurance Law Art. 51)"))
     if reasons:
         zero = Decimal(0)
         return Outcome(False, tuple(reasons), {"monthly_benefit": zero, "duration_months": 0,
@@ -238,11 +258,12 @@ def calculate(case: UnemploymentCase, rules: Rules) -> Outcome:
         left = months_between(case.as_of, case.pension_start_date)
         if left < months:
             months = rules.computed(
-                "duration_months", f"min({months}, months until pension start {case.pension_start_date} = {left})",
-                left)
+                "duration_months.capped_at_pension_start",
+                f"min({months}, months until pension start {case.pension_start_date} = {left})", left,
+                zh=f"min({months}, 距开始领取基本养老金 {case.pension_start_date} 的月数 {left})")
     method, view = rules.method(AMOUNT)
     monthly = method(case, view)
-    total = rules.computed("total_benefit", f"{fmt(monthly)} × {months}", monthly * months)
+    total = rules.computed("total_benefit", f"{money(monthly)} × {months}", monthly * months)
     amounts: dict[str, Decimal | int | str] = {"monthly_benefit": monthly, "duration_months": months,
                                                "total_benefit": total}
     return Outcome(True, (), amounts, extras(case, rules, monthly))
@@ -272,7 +293,15 @@ BENEFIT = Benefit(
         "max_months": ("最长领取月数", "longest entitlement"),
         "max_by_law": ("法定最长领取月数（按缴费时间）", "the law's maximum for the contribution time"),
         "max_months_by_law": ("法定最长领取月数（合计）", "the law's longest entitlement"),
+        "schedule_months.capped_by_law": ("按缴费时间确定的领取月数（不超过法定最长期限）",
+                                          "months by contribution time, within the law's maximum"),
         "duration_months": ("领取期限（月）", "months of benefit"),
+        "duration_months.capped_at_retirement": ("领取期限（月，至法定退休时间止）",
+                                                 "months of benefit, up to the statutory retirement month"),
+        "duration_months.extended_to_retirement": ("领取期限（月，延长至法定退休时间）",
+                                                   "months of benefit, extended to the statutory retirement month"),
+        "duration_months.capped_at_pension_start": ("领取期限（月，至开始领取基本养老金止）",
+                                                    "months of benefit, up to the start of a basic pension"),
         "share": ("失业保险金占最低工资标准的比例", "share of the minimum wage"),
         "flat_amount": ("失业保险金月标准", "monthly benefit standard"),
         "own_wage_share": ("按缴费年限确定的比例", "share by years of contributions"),
