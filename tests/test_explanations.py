@@ -454,3 +454,16 @@ def test_the_case_record_in_chinese_shows_the_chinese_formula():
     assert zh.exit_code == en.exit_code == 0, zh.output + en.output
     assert "缴费月数 8 < 12；非因本人意愿中断就业：否（须为是）" in zh.stdout and "required true" not in zh.stdout
     assert "8 < 12; involuntary = false, required true" in en.stdout
+
+
+def test_a_wage_the_rules_do_not_read_is_a_warning_not_silence():
+    from benefitcalc import Engine
+
+    def warnings(region: str) -> list[str]:
+        case = {"benefit": "unemployment", "region": region, "as_of": "2024-06-01", "contribution_months": 80,
+                "average_monthly_wage": "9999"}
+        return [w.code for w in Engine().calculate(case).warnings]
+
+    assert "input_not_used" in warnings("nanchang")       # 90 % of the minimum wage: the wage plays no part
+    assert "input_not_used" not in warnings("guangzhou")  # the job-search subsidy is a share of it
+    assert "input_not_used" not in warnings("nanjing")    # the benefit is a share of it

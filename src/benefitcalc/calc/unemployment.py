@@ -266,7 +266,24 @@ def calculate(case: UnemploymentCase, rules: Rules) -> Outcome:
     total = rules.computed("total_benefit", f"{money(monthly)} × {months}", monthly * months)
     amounts: dict[str, Decimal | int | str] = {"monthly_benefit": monthly, "duration_months": months,
                                                "total_benefit": total}
-    return Outcome(True, (), amounts, extras(case, rules, monthly))
+    found_extras = extras(case, rules, monthly)
+    if case.average_monthly_wage is not None and not wage_used(rules):
+        rules.warn(Notice(
+            "input_not_used",
+            f"{rules.region} 在 {case.as_of} 的失业保险金不按本人工资计算，average_monthly_wage 未被使用",
+            f"average_monthly_wage is not used: in {rules.region} on {case.as_of} the benefit is not computed from "
+            "the claimant's own wage"))
+    return Outcome(True, (), amounts, found_extras)
+
+
+def wage_used(rules: Rules) -> bool:
+    """Whether the rules in force read the claimant's own wage: the amount's method or an
+    extra with an amount on it."""
+    if getattr(rules.block(AMOUNT).block, "method", "") == "share_of_own_wage":
+        return True
+    found = rules.find("unemployment.extras")
+    return found is not None and any(i.basis == "average_monthly_wage" and i.multiple is not None
+                                     for i in found.block.items)
 
 
 BENEFIT = Benefit(
