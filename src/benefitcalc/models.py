@@ -169,10 +169,13 @@ def _years(value: Any) -> Decimal:
 def _percent(value: Any) -> Decimal:
     """A signed percent (an index that may fall): -100 to 1000, at most 6 decimal places."""
     if isinstance(value, str) and value.strip().startswith("-"):
-        return -_percent(value.strip()[1:])
+        return -_percent_size(_money(value.strip()[1:]))  # one sign: "--3" is not a number
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value < 0:
-        return -_percent(-value)
-    number = _money(value)
+        return -_percent_size(_money(-value))
+    return _percent_size(_money(value))
+
+
+def _percent_size(number: Decimal) -> Decimal:
     if number > 1000:
         raise BilingualValueError("must be between -100 and 1000 (percent)", "须在 -100 至 1000 之间（百分数）")
     return number
