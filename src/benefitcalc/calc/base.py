@@ -98,12 +98,17 @@ COMMON_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: (benefit id, step id) → its label, found once
+_LABELS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
 class Trace:
     """What one calculation read and computed: steps, warnings, cited sources, and the
     blocks and defaults it used (what ``resolved_sha256`` hashes)."""
 
     def __init__(self) -> None:
         self.steps: list[Step] = []
+        self.ids: set[str] = set()
         self.warnings: list[Notice] = []
         self.sources: set[str] = set()
         self.used: dict[tuple[str, str, int], InForce] = {}
@@ -112,8 +117,9 @@ class Trace:
     def add(self, step: Step) -> None:
         """Record a step; a second step of the same id is a bug (``ProgrammingError``): a
         script finds a number by its id, so each id says one thing."""
-        if any(s.id == step.id for s in self.steps):
+        if step.id in self.ids:
             raise ProgrammingError(f"step {step.id!r} recorded twice: give the second one its own id")
+        self.ids.add(step.id)
         self.steps.append(step)
 
 
@@ -367,11 +373,16 @@ class Rules:
     def _label(self, step: str) -> tuple[str, str]:
         """The label of a step id, or of the id it refines (``dependant_pension.spouse`` →
         ``dependant_pension``, ``years_rate[15-25]`` → ``years_rate``)."""
-        base = re.split(r"[.\[]", step, maxsplit=1)[0]
-        label = (self.benefit.labels.get(step) or COMMON_LABELS.get(step) or self.benefit.labels.get(base)
-                 or COMMON_LABELS.get(base))
+        key = (self.benefit.id, step)
+        label = _LABELS.get(key)
         if label is None:
-            raise ProgrammingError(f"{self.benefit.id}: step {step!r} has no label")
+            base = re.split(r"[.\[]", step, maxsplit=1)[0]
+            label = (self.benefit.labels.get(step) or COMMON_LABELS.get(step) or self.benefit.labels.get(base)
+                     or COMMON_LABELS.get(base))
+            if label is None:
+                raise ProgrammingError(f"{self.benefit.id}: step {step!r} has no label")
+            if len(_LABELS) < 10_000:  # ids are few (a bracket row's id names its row): bounded anyway
+                _LABELS[key] = label
         return label
 
     def _record(self, step: str, found: InForce, path: str, value: Any, prov: Provenance | None) -> None:

@@ -141,7 +141,7 @@ def contribution_time(case: UnemploymentCase, unit: str, rules: Rules) -> Decima
     if unit != "years":
         return Decimal(case.contribution_months)
     years = Decimal(case.contribution_months) / TWELVE
-    if "contribution_years" not in {s.id for s in rules.trace.steps}:
+    if "contribution_years" not in rules.trace.ids:
         rules.computed("contribution_years", f"{case.contribution_months} / 12", years.quantize(Decimal("0.01")),
                        money=False)
     return years
