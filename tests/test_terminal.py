@@ -118,3 +118,31 @@ def test_every_help_at_80_columns_cuts_no_option_and_lists_exit_statuses(words):
     assert "Exit statuses" in " ".join(text.split())
     if words and words != ["rulesets"]:
         assert "--lang" in text  # every command takes it
+
+
+def test_chinese_reaches_usage_errors_groups_gaps_notes_and_text_amounts(capsys):
+    import subprocess
+    import sys
+
+    usage = subprocess.run([sys.executable, "-m", "benefitcalc", "unemployment", "--lang", "zh", "--regin", "x"],
+                           capture_output=True, text=True, timeout=60)  # the usage error comes before --lang
+    assert usage.returncode == 2 and "没有这个选项：--regin" in usage.stderr
+    assert CliRunner().invoke(app, ["rulesets", "--lang", "zh", "list", "--json"]).exit_code == 0
+    uncovered = show(SHIPPED, "nanchang", dt.date(2024, 6, 1))["uncovered"]
+    assert all(u["why_zh"] and any("\u4e00" <= ch <= "\u9fff" for ch in u["why_zh"]) for u in uncovered)
+    report = check(SHIPPED)
+    assert report.notes and all("已知缺口" in n.zh for n in report.notes if "known gap" in n.en)
+    data = Engine().calculate({"benefit": "price_subsidy", "region": "nanjing", "as_of": "2023-09-10",
+                               "group": "unemployment_benefit", "cpi_rise": "3.2"}).to_json()
+    render.result(data, explain=False, lang="zh", amount_labels={
+        a.name: (a.zh, a.en) for a in benefits.get("price_subsidy").amounts})
+    out = capsys.readouterr().out
+    assert "是否启动: 是" in out and "yes" not in out
+
+
+def test_a_default_district_says_it_was_not_chosen(capsys):
+    data = Engine().calculate({"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01",
+                               "contribution_months": 80}).to_json()
+    assert (data["district"], data["district_source"]) == ("东湖区", "core")
+    render.result(data, explain=False, lang="zh")
+    assert "东湖区 (未填区县，按核心城区)" in capsys.readouterr().out

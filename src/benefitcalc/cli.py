@@ -60,6 +60,9 @@ rulesets_app = typer.Typer(help="Inspect, check and compare the rulesets: list, 
 app.add_typer(rulesets_app, name="rulesets")
 
 
+
+
+
 class Lang(str, Enum):
     zh = "zh"
     en = "en"
@@ -76,6 +79,12 @@ STATE = State()
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON, one compact object per line (the default when "
                                                       "stdout is not a terminal).")]
+
+
+@rulesets_app.callback()
+def rulesets_options(lang: LangOpt = None) -> None:
+    """Inspect, check and compare the rulesets: list, show, check, coverage; diff (with
+    --impact), history, sources; new-block, fmt."""
 
 
 def _set_indent(value: int | None) -> int | None:
@@ -157,6 +166,7 @@ _CLICK_ZH = (  # click's own wordings → Chinese (the English is kept as click 
     (r"^'(.*)' is not one of (.*?)\.?$", r"'\1' 不是以下之一：\2"),
     (r"^Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$", r"多余的参数：\1"),
     (r"^No such command '(.*)'\.$", r"没有这个命令：\1"),
+    (r"^No such command '(.*)'\.\s*Did you mean '(.*)'\?$", r"没有这个命令：\1（是否指 \2？）"),
     (r"^'(.*)' is not a valid integer\.?$", r"'\1' 不是整数"),
     (r"^Option '(.*)' requires an argument\.$", r"选项 \1 需要一个值"),
     (r"^Option '(.*)' does not take a value\.$", r"选项 \1 不接受值"),
@@ -333,7 +343,8 @@ def rulesets_check(
     if j:
         emit_json({"ok": report.ok, "checked": str(checked), "written": str(report.written) if report.written else None,
                    "files": [service.file_ref(f) | {"file": f.name} for f in report.files],
-                   "problems": [p.to_json() for p in report.problems], "notes": report.notes})
+                   "problems": [p.to_json() for p in report.problems],
+                   "notes": [n.to_json() for n in report.notes]})
     else:
         from . import render
 
@@ -1100,22 +1111,45 @@ def calc(
 class BatchFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
+
+
+class BatchEngine(str, Enum):
+    local = "local"
+    dask = "dask"
+    spark = "spark"
 
 
 @app.command("batch")
 def batch(
-    source: Annotated[str, typer.Argument(metavar="IN", help="Cases: a .jsonl or .csv file, or - for standard input "
-                                                              "(JSON Lines unless --input-format csv).")],
+    source: Annotated[str, typer.Argument(metavar="IN", help="Cases: a .jsonl, .csv or .parquet file, or - for "
+                                                              "standard input (JSON Lines unless --input-format); "
+                                                              "with --engine dask|spark a folder or glob of shards.")],
     out: Annotated[str | None, typer.Option("-o", "--output", metavar="OUT", help="Write here (atomically: a "
-                                            "temporary file renamed at the end); default standard output.")] = None,
-    fmt: Annotated[BatchFormat, typer.Option("--format", help="jsonl (one result or error object per line) or csv "
+                                            "temporary file renamed at the end); default standard output. With "
+                                            "--engine dask|spark a folder: one shard per input shard, then "
+                                            "_SUCCESS.")] = None,
+    fmt: Annotated[BatchFormat, typer.Option("--format", help="jsonl (one result or error object per line), csv "
                                              "(flat columns: line, id, benefit, region, district, as_of, eligible, "
-                                             "amounts.*, warnings, error.code, error.message, case.*).")]
+                                             "amounts.*, warnings, error.code, error.message, case.*) or parquet "
+                                             "(the csv columns; money as decimal128(18,2); needs "
+                                             "benefitcalc[parquet]).")]
     = BatchFormat.jsonl,
     input_format: Annotated[BatchFormat | None, typer.Option(
-        "--input-format", help="jsonl or csv; default from IN's extension (.csv), else jsonl.")] = None,
+        "--input-format", help="jsonl, csv or parquet; default from the extension (.csv, .parquet), else "
+                               "jsonl.")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes, each with its own engine; "
-                                             "default the machine's cores; 1 runs in this process.")] = None,
+                                             "default the machine's cores; 1 runs in this process. With --engine "
+                                             "dask|spark and no address: the local cluster's workers (cores).")]
+    = None,
+    engine: Annotated[BatchEngine, typer.Option("--engine", help="local (this machine), dask or spark (needs "
+                                                "benefitcalc[dask] or benefitcalc[spark]; exit 2 without it).")]
+    = BatchEngine.local,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help="--engine dask: the "
+                                                  "scheduler (tcp://host:8786); default a local cluster.")] = None,
+    master: Annotated[str | None, typer.Option("--master", metavar="URL", help="--engine spark: the master "
+                                               "(spark://host:7077, yarn, local[4]); default local, every "
+                                               "core.")] = None,
     steps: Annotated[bool, typer.Option("--steps", help="Keep every result's steps: several times larger and "
                                         "slower to write, so left out by default.")] = False,
     summary_json: Annotated[str | None, typer.Option("--summary-json", metavar="FILE", help="Also write the summary "
@@ -1128,33 +1162,32 @@ def batch(
     exit 3 if any line failed, else 0. A summary goes to stderr at the end (a progress bar
     too, when stderr is a terminal). An interrupted run leaves no partial OUT.
 
+    With --engine dask or spark, IN is a folder or glob of shards and OUT a folder: each
+    input shard gives the output shard of its name, computed on the cluster (see the README,
+    "At national scale").
+
     Example: benefitcalc batch cases.jsonl -o results.jsonl --jobs 4
     """
-    from pathlib import Path as _Path
-
     from .services import batch as runner
 
     long_running()
-    kind = (input_format or (BatchFormat.csv if source.endswith(".csv") else BatchFormat.jsonl)).value
-    summary = runner.Summary()
-    target = None
-    with handled(False), open_input(source) as stream:
-        items = runner.read_csv(stream) if kind == "csv" else runner.read_jsonl(stream)
-        answers = runner.results(items, jobs=jobs or runner.default_jobs(), steps=steps,
-                                 rulesets_dir=STATE.rulesets_dir)
-        target = runner.AtomicFile(_Path(out)) if out else None
-        sink = target.file if target else sys.stdout
-        try:
-            from . import render
+    if engine is not BatchEngine.local:
+        if (scheduler and engine is not BatchEngine.dask) or (master and engine is not BatchEngine.spark):
+            raise Usage("--scheduler goes with --engine dask, --master with --engine spark",
+                        "--scheduler 用于 --engine dask，--master 用于 --engine spark")
+        if not out:
+            raise Usage(f"--engine {engine.value} writes shards into a folder: give -o OUT",
+                        f"--engine {engine.value} 将分片写入文件夹：请给出 -o OUT")
+        from . import distributed
 
-            with render.batch_progress(sys.stderr.isatty()) as tick:
-                runner.write(answers, sink, fmt.value, summary, tick)
-        except BaseException:
-            if target:
-                target.discard()
-            raise
-        if target:
-            target.commit()
+        with handled(False):
+            summary = distributed.run(engine.value, source, out, output_format=fmt.value,
+                                      input_format=input_format.value if input_format else None,
+                                      rulesets_dir=STATE.rulesets_dir, steps=steps, address=scheduler or master,
+                                      workers=jobs, progress=sys.stderr if sys.stderr.isatty() else None)
+    else:
+        summary = runner.Summary()
+        _batch_local(source, out, fmt, input_format, jobs, steps, summary)
     if summary.lines == 0:
         fail(no_case(source), False)
     report = summary.to_json()
@@ -1167,6 +1200,35 @@ def batch(
             json.dump(report, f, ensure_ascii=False)
     if summary.errors:
         raise typer.Exit(int(ExitStatus.INVALID_INPUT))
+
+
+def _batch_local(source: str, out: str | None, fmt: BatchFormat, input_format: BatchFormat | None,
+                 jobs: int | None, steps: bool, summary: Any) -> None:
+    """``batch`` on this machine: one input file (or standard input) to one output."""
+    from pathlib import Path as _Path
+
+    from .services import batch as runner
+
+    kind = runner.format_of(source, input_format.value if input_format else None)
+    target = None
+    with handled(False), open_input(source) as stream:
+        items = runner.READERS[kind](stream)
+        answers = runner.results(items, jobs=jobs or runner.default_jobs(), steps=steps,
+                                 rulesets_dir=STATE.rulesets_dir)
+        binary = fmt is BatchFormat.parquet
+        target = runner.AtomicFile(_Path(out), binary=binary) if out else None
+        sink = target.file if target else (sys.stdout.buffer if binary else sys.stdout)
+        try:
+            from . import render
+
+            with render.batch_progress(sys.stderr.isatty()) as tick:
+                runner.write(answers, sink, fmt.value, summary, tick)
+        except BaseException:
+            if target:
+                target.discard()
+            raise
+        if target:
+            target.commit()
 
 
 def plural(n: int, word: str) -> str:
@@ -1288,9 +1350,13 @@ def main() -> int:
     code: Any = 0
     try:
         argv = global_options_first(utf8_argv(sys.argv[1:]))
+        early_lang(argv)
         code = app_for(argv)(args=argv, prog_name="benefitcalc", standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # typer's own answer to a closed pipe (exit 1)
+            _quiet_stdout()
+            code = int(ExitStatus.PIPE)
     except typer.Abort:  # Ctrl-C or end of input at a prompt
         code = int(ExitStatus.INTERRUPTED)
     except click.exceptions.NoArgsIsHelpError as exc:  # a group named alone: its help
@@ -1356,6 +1422,16 @@ def utf8_argv(argv: list[str]) -> list[str]:
                             f"参数 {clean(arg)} 不是 UTF-8 文本") from None
         out.append(arg)
     return out
+
+
+def early_lang(argv: list[str]) -> None:
+    """``--lang`` read before parsing, so that a usage error on the same line is already in
+    that language (the option itself is parsed and checked as usual)."""
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.partition("=")[2] \
+            if arg.startswith("--lang=") else None
+        if value in ("zh", "en"):
+            STATE.lang = Lang(value)
 
 
 def global_options_first(argv: list[str]) -> list[str]:

@@ -13,6 +13,18 @@ CONFIDENCE = ("confirmed", "derived", "unconfirmed")
 _RANK = {level: i for i, level in enumerate(CONFIDENCE)}
 
 
+#: the words a text amount may hold (``"yes"``, ``"cpi, food_cpi"``), in Chinese
+TEXT_ZH = {"yes": "是", "no": "否", "true": "是", "false": "否", "cpi": "CPI", "food_cpi": "食品CPI",
+           "scpi": "SCPI", "within 20 working days of the index release": "价格指数公布后 20 个工作日内"}
+
+
+def text_zh(text: str) -> str:
+    """A text amount or value in Chinese, word by word where the words are known."""
+    if text in TEXT_ZH:
+        return TEXT_ZH[text]
+    return "、".join(TEXT_ZH.get(part, part) for part in text.split(", ")) if ", " in text else text
+
+
 def worst(*levels: str) -> str:
     """The least certain of several confidence levels."""
     return max(levels, key=_RANK.__getitem__)

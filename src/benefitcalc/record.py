@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, NamedTuple
 
+from .notices import text_zh
+
 Labels = Mapping[str, tuple[str, str]]
 
 TEXT = {
@@ -22,6 +24,7 @@ TEXT = {
     "computed": ("计算时间", "Computed at"),
     "region": ("地区", "Region"),
     "district": ("区县", "District"),
+    "core_district": ("未填区县，按核心城区", "no district given: a core district"),
     "as_of": ("日期", "Date"),
     "case_id": ("案例编号", "Case id"),
     "version": ("程序版本", "benefitcalc version"),
@@ -100,7 +103,10 @@ def sections(data: Mapping[str, Any], lang: str, name: tuple[str, str], labels: 
     t = partial(_t, lang=lang)
     title = f"{name[0] if lang == 'zh' else name[1][:1].upper() + name[1][1:]} — {t('record')}"
     where = f"{region[0] if lang == 'zh' else region[1]} ({data['region']})" if region else data["region"]
-    meta = [f"{t('region')}: {where}" + (f"  {t('district')}: {data['district']}" if data["district"] else ""),
+    district = data["district"] or ""
+    if district and data.get("district_source") == "core":
+        district += f" ({t('core_district')})"
+    meta = [f"{t('region')}: {where}" + (f"  {t('district')}: {district}" if district else ""),
             f"{t('as_of')}: {data['as_of']}"]
     if data.get("id") is not None:
         meta.append(f"{t('case_id')}: {data['id']}")
@@ -115,8 +121,8 @@ def sections(data: Mapping[str, Any], lang: str, name: tuple[str, str], labels: 
                                               [(k, _plain(v)) for k, v in case.items()])))
     result = [f"{t('eligible')}: {t('yes') if data['eligible'] else t('no')}"]
     result += [f"✗ {r['message'][lang]}" for r in data["reasons"]]
-    amounts = [((labels.get(k, (k, k))[0 if lang == "zh" else 1]) + f" ({k})", str(v))
-               for k, v in data["amounts"].items()]
+    amounts = [((labels.get(k, (k, k))[0 if lang == "zh" else 1]) + f" ({k})",
+                text_zh(str(v)) if lang == "zh" else str(v)) for k, v in data["amounts"].items()]
     out.append(Section(t("result"), result, Table((t("field"), t("amount")), amounts)))
     if data["extras"]:
         out.append(Section(t("extras"), [

@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .notices import text_zh
+
 STATUS_STYLE = {"confirmed": "green", "derived": "cyan", "unconfirmed": "yellow", "missing": "red",
                 "unused": "dim", "unverified": "magenta"}
 
@@ -42,6 +44,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "values": ("数值", "values"), "confirmed share": ("已确认占比", "confirmed share"),
     "missing periods": ("缺失时段", "missing periods"), "missing years": ("缺失年度", "missing years"),
     "partial years": ("部分无来源的年度", "years with unsourced components"),
+    "core district": ("未填区县，按核心城区", "no district given: a core district"),
     "eligible": ("符合条件", "eligible"), "not eligible": ("不符合条件", "not eligible"),
     "no amount sourced": ("金额未列明", "no amount sourced"), "steps": ("计算步骤", "Steps"),
     "step": ("步骤", "step"), "formula": ("公式", "formula"),
@@ -144,7 +147,7 @@ def show(data: dict[str, Any], lang: str = "en") -> None:
         c.print(_block_table(s, lang))
     for u in data["uncovered"]:
         spans = ", ".join(_span(a, b, lang) for a, b in u["covered"]) or t("never", lang)
-        why = u.get("why") or f"{t('covered', lang)}: {spans}"
+        why = (u.get("why_zh") if lang == "zh" else None) or u.get("why") or f"{t('covered', lang)}: {spans}"
         c.print(f"[red]{t('uncovered', lang)}[/] {escape(u['subsection'])}: {escape(why)}", overflow="fold")
     for y in data["yearly"]:
         asked = "" if y["blocks"] or y.get("optional") else f" — [red]{y['year_asked']} {t('year missing', lang)}[/]"
@@ -179,7 +182,7 @@ def check(report: Any, lang: str = "en", root: str = "") -> None:
         kind = "" if p.kind == "invalid" else f" [dim]({p.kind})[/]"
         c.print(f"[red]✗[/] {escape(p.text(lang))}{kind}", overflow="fold")
     for n in report.notes:
-        c.print(f"[dim]note: {escape(n)}[/]", overflow="fold")
+        c.print(f"[dim]{t('note', lang)}: {escape(n.text(lang))}[/]", overflow="fold")
     if report.written is not None:
         c.print(f"[green]✓[/] {t('wrote', lang)} {escape(str(report.written))}", overflow="fold")
     elif report.wrote:
@@ -255,10 +258,12 @@ def result(data: dict[str, Any], explain: bool, lang: str,
     lines = []
     for k, v in data["amounts"].items():
         zh_name, en_name = names.get(k, (k, k))
-        lines.append(f"[bold]{escape(zh_name if zh else en_name)}[/]: {escape(str(v))}")
+        lines.append(f"[bold]{escape(zh_name if zh else en_name)}[/]: {escape(text_zh(str(v)) if zh else str(v))}")
     place = (region_name[0] if zh else region_name[1]) if region_name else data["region"]
     if data.get("district"):
         place += f" {data['district']}"
+        if data.get("district_source") == "core":  # not chosen: say so, the tier (and the money) follow from it
+            place += f" ({t('core district', lang)})"
     head = f"{place} {data['as_of']}  " + t("eligible" if data["eligible"] else "not eligible", lang)
     for r in data["reasons"]:
         lines.append(f"[red]✗[/] {escape(r['message'][lang])}")

@@ -18,7 +18,7 @@ import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import InvalidRulesetError, Problem, ProblemKind, UnknownRegionError
 from . import manifest
@@ -30,11 +30,25 @@ from .tree import SLUG, RulesetTree
 LEVEL_OF_PLACE = {"top": ("national",), "province": ("province",), "below": ("city", "district")}
 
 
+class Note(NamedTuple):
+    """Something a check found that is not a problem (a known gap, a layout change), in
+    English and Chinese."""
+
+    en: str
+    zh: str
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def to_json(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
 @dataclass
 class CheckReport:
     files: list[RulesetFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     #: set by ``write_manifest``: the MANIFEST written (None when it was already up to date)
     written: Path | None = None
     #: set by ``write_manifest``: whether it ran (and so whether ``written`` means anything)
@@ -59,8 +73,9 @@ def check_file(path: Path) -> CheckReport:
         report.problems += exc.problems
         return report
     report.files.append(f)
-    report.notes.append("a single file was checked alone: parents, sources along the chain, areas and "
-                        "the MANIFEST are checked when its tree is checked")
+    report.notes.append(Note("a single file was checked alone: parents, sources along the chain, areas and "
+                             "the MANIFEST are checked when its tree is checked",
+                             "只检查了单个文件：上级文件、继承链上的来源、区域和 MANIFEST 在检查整棵规则树时才检查"))
     return report
 
 
@@ -313,8 +328,10 @@ def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) 
                     else:
                         for q in cover:
                             if q.status == "missing":
-                                report.notes.append(f"{region}: {sub} ({method}) reads {read}, "
-                                                    f"not covered from {q.start} to {q.end} (a known gap)")
+                                report.notes.append(Note(
+                                    f"{region}: {sub} ({method}) reads {read}, not covered from {q.start} to "
+                                    f"{q.end} (a known gap)",
+                                    f"{region}：{sub}（{method}）读取 {read}，{q.start} 至 {q.end} 未覆盖（已知缺口）"))
 
 
 def _check_yearly_read(chain: list[RulesetFile], sweeps: Sweeps, found: InForce, sub: str, read: str, p: Period,
@@ -328,8 +345,9 @@ def _check_yearly_read(chain: list[RulesetFile], sweeps: Sweeps, found: InForce,
     first = max(p.start.year - 1, DATA_START.year - 1)
     lacking = [y for y in range(first, p.end.year + 1) if y not in years]
     if lacking:
-        report.notes.append(f"{region}: {sub} ({method}) reads {read}, which has no figure for "
-                            f"{_years(lacking)} (a known gap)")
+        report.notes.append(Note(f"{region}: {sub} ({method}) reads {read}, which has no figure for "
+                                 f"{_years(lacking)} (a known gap)",
+                                 f"{region}：{sub}（{method}）读取 {read}，{_years(lacking)} 年度无数值（已知缺口）"))
 
 
 def _years(years: list[int]) -> str:
@@ -354,8 +372,10 @@ def _check_rounding(file: RulesetFile, sub: str, block: object, region: str, def
 def _check_manifest(tree: RulesetTree, report: CheckReport) -> None:
     m = tree.manifest()
     if m.sha256 is None and all(p.kind == ProblemKind.MANIFEST_MISSING for p in m.problems):
-        report.notes.append(f"no {manifest.NAME} in {tree.root}: versions and hashes not compared "
-                            "(`benefitcalc rulesets check --write-manifest` writes one)")
+        report.notes.append(Note(f"no {manifest.NAME} in {tree.root}: versions and hashes not compared "
+                                 "(`benefitcalc rulesets check --write-manifest` writes one)",
+                                 f"{tree.root} 中没有 {manifest.NAME}：未比对版本和哈希"
+                                 "（`benefitcalc rulesets check --write-manifest` 可生成）"))
         return
     report.problems += m.problems
     fix = "run `benefitcalc rulesets check --write-manifest`"
@@ -377,8 +397,10 @@ def _check_manifest(tree: RulesetTree, report: CheckReport) -> None:
                      fix, report)
         if f.name in m.damaged or m.problems:
             if old is None:
-                report.notes.append(f"{f.name}: its {manifest.NAME} entry is unreadable and no committed one was "
-                                    "found: --write-manifest records the file as it is now")
+                report.notes.append(Note(f"{f.name}: its {manifest.NAME} entry is unreadable and no committed one "
+                                         "was found: --write-manifest records the file as it is now",
+                                         f"{f.name}：其 {manifest.NAME} 条目无法读取，也未找到已提交的条目："
+                                         "--write-manifest 将按文件现状记录"))
         else:
             report.problems.append(Problem(manifest.NAME, f.name, f"no entry for this file; {fix}",
                                            ProblemKind.MANIFEST_MISSING, zh=f"没有此文件的条目；请{_FIX_ZH}"))
@@ -414,8 +436,10 @@ def _compare(f: RulesetFile, entry: manifest.Entry, where: tuple[str, str], fix:
                                        zh=f"记录的版本为 {entry.version!r}；文件现为 {f.meta.version!r}，内容未变："
                                           f"请{_FIX_ZH}"))
     elif entry.bytes_sha256 != f.bytes_sha256:
-        report.notes.append(f"{f.name}: its text changed (comments or layout) but not its content; "
-                            f"{fix} to record the new bytes (until then a sealed tree validates it in full)")
+        report.notes.append(Note(f"{f.name}: its text changed (comments or layout) but not its content; "
+                                 f"{fix} to record the new bytes (until then a sealed tree validates it in full)",
+                                 f"{f.name}：文本（注释或排版）改变但内容未变；请{_FIX_ZH}记录新的字节"
+                                 "（在此之前该文件会被完整校验）"))
 
 
 def write_manifest(root: Path, today: dt.date | None = None) -> CheckReport:

@@ -223,7 +223,7 @@ def show(tree: RulesetTree, name: str, as_of: dt.date) -> dict[str, Any]:
         "resolved_sha256": used_sha256(slug, in_force, defaults),
         "subsections": described,
         "yearly": yearly,
-        "uncovered": [{"subsection": s, "why": why_uncovered(r, s),
+        "uncovered": [{"subsection": s, **dict(zip(("why", "why_zh"), why_uncovered(r, s), strict=True)),
                        "covered": [[a.isoformat(), b.isoformat() if b else None]
                                    for a, b in covered_ranges(r.chain, s)]}
                       for s in r.uncovered()],
@@ -232,8 +232,8 @@ def show(tree: RulesetTree, name: str, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def why_uncovered(r: Resolved, sub: str) -> str:
-    """What a calculation needing ``sub`` on the date would be told."""
+def why_uncovered(r: Resolved, sub: str) -> tuple[str, str]:
+    """What a calculation needing ``sub`` on the date would be told (English, Chinese)."""
     try:
         if kind_of(sub) == "additive":
             r.layers(sub)
@@ -241,11 +241,12 @@ def why_uncovered(r: Resolved, sub: str) -> str:
             found = r.find(sub)
             note = found.block.unsourced_note() if found is not None else None
             if note:
-                return f"{found.region} declares it unsourced: {note}"  # type: ignore[union-attr]
+                return (f"{found.region} declares it unsourced: {note}",  # type: ignore[union-attr]
+                        f"{found.region} 声明该项无来源：{note}")  # type: ignore[union-attr]
             r.get(sub)
     except NoRulesetInForceError as exc:
-        return exc.message
-    return ""
+        return exc.message, exc.zh
+    return "", ""
 
 
 def check(tree: RulesetTree, path: Path | None = None) -> CheckReport:
