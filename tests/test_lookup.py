@@ -329,3 +329,16 @@ def test_a_negative_count_says_its_bound():
                                     '"contribution_months": "-5"}').to_json()["error"]
     assert error["message"]["en"] == "contribution_months: must be at least 0"
     assert error["message"]["zh"] == "contribution_months：须不小于 0"
+
+
+def test_no_suggestion_of_another_city_for_a_two_character_name():
+    for name in ("北京", "新疆"):  # one character off is a different place, not a typo
+        with pytest.raises(UnknownRegionError) as err:
+            RulesetTree().locate(name)
+        assert "did you mean" not in err.value.message and "suggestions" not in err.value.details
+
+
+def test_a_date_with_surrounding_spaces_is_read():
+    result = Engine().calculate({"benefit": "unemployment", "region": "nanchang", "as_of": " 2024-06-01 ",
+                                 "contribution_months": 80})
+    assert result.as_of.isoformat() == "2024-06-01"

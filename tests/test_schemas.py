@@ -215,6 +215,8 @@ EQUIVALENCE = [
     ("the era's first day", with_(UNEMPLOYMENT, as_of="1949-10-01"), None),
     ("30 February", with_(UNEMPLOYMENT, as_of="2024-02-30"), "as_of"),
     ("29 February of a leap year", with_(UNEMPLOYMENT, as_of="2024-02-29"), None),
+    ("a date with spaces around it", with_(UNEMPLOYMENT, as_of=" 2024-06-01 "), None),
+    ("a date with a space inside", with_(UNEMPLOYMENT, as_of="2024-06 -01"), "as_of"),
     ("29 February of another year", with_(UNEMPLOYMENT, as_of="2023-02-29"), "as_of"),
     ("a date with a time", with_(UNEMPLOYMENT, as_of="2024-06-01T00:00"), "as_of"),
     ("a woman of original age 55 as text", with_(UNEMPLOYMENT, sex="female", original_age="55"), None),

@@ -94,6 +94,8 @@ def _money(value: Any) -> Decimal:
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    if isinstance(value, str):
+        value = value.strip()  # as a region's surrounding spaces are
     if not isinstance(value, str) or not _DATE_TEXT.match(value):
         raise BilingualValueError("must be a date as YYYY-MM-DD", "须为日期 YYYY-MM-DD")
     try:

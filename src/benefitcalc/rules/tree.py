@@ -109,7 +109,9 @@ def closeness(key: str, name: str) -> int | None:
     """How close a typed (normalised) name is to a known one: their edit distance when it is
     small for the name's length, or that bound when one contains the other (赣州 and
     赣州市赣县区); None when they are not close."""
-    most = max(1, min(3, len(name) // 3))
+    cjk = any("\u4e00" <= ch <= "\u9fff" for ch in name)
+    # one Chinese character is a whole syllable: 北京 is not a typo of 南京, nor 新疆 of 新建
+    most = len(name) // 3 if cjk else max(1, min(3, len(name) // 3))
     d = distance(key, name, most)
     if d > most and min(len(key), len(name)) >= 2 and (key in name or name in key):
         d = most

@@ -363,7 +363,7 @@ def _date_pattern(first: dt.date, last: dt.date) -> str:
     parts = [f"(?:{years})-(?:{month_days(list(range(1, 13)))})", f"(?=(?:{years})-){_LEAP_YEAR}-02-29"]
     if first.month > 1:
         parts.append(f"{first.year:04d}-(?:{month_days(list(range(first.month, 13)))})")
-    return "^(?:" + "|".join(parts) + ")$"
+    return r"^\s*(?:" + "|".join(parts) + r")\s*$"  # surrounding spaces are trimmed, as the tool does
 
 
 # --- from placeholders to standard keywords --------------------------------------------------
