@@ -331,7 +331,8 @@ def _check_reads(chain: list[RulesetFile], report: CheckReport, sweeps: Sweeps) 
                                 report.notes.append(Note(
                                     f"{region}: {sub} ({method}) reads {read}, not covered from {q.start} to "
                                     f"{q.end} (a known gap)",
-                                    f"{region}：{sub}（{_zh_method(method)}）读取 {read}，{q.start} 至 {q.end} 未覆盖（已知缺口）"))
+                                    f"{region}：{sub}（{_zh_method(method)}）读取 {read}，"
+                                    f"{q.start} 至 {q.end} 未覆盖（已知缺口）"))
 
 
 def _check_yearly_read(chain: list[RulesetFile], sweeps: Sweeps, found: InForce, sub: str, read: str, p: Period,
@@ -347,7 +348,8 @@ def _check_yearly_read(chain: list[RulesetFile], sweeps: Sweeps, found: InForce,
     if lacking:
         report.notes.append(Note(f"{region}: {sub} ({method}) reads {read}, which has no figure for "
                                  f"{_years(lacking)} (a known gap)",
-                                 f"{region}：{sub}（{_zh_method(method)}）读取 {read}，{_years(lacking)} 年度无数值（已知缺口）"))
+                                 f"{region}：{sub}（{_zh_method(method)}）读取 {read}，"
+                                 f"{_years(lacking)} 年度无数值（已知缺口）"))
 
 
 def _zh_method(method: str) -> str:
