@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,16 @@ def test_a_rulesets_dir_that_is_a_file_or_missing_says_which():
     assert p.returncode == 4 and b"is a file, not a rulesets directory" in p.stderr
     p = run(["--rulesets-dir", "/nonexistent/rulesets", "rulesets", "list"])
     assert p.returncode == 4 and b"no such rulesets directory" in p.stderr
+
+
+def test_a_local_rulesets_folder_not_in_use_is_named_on_a_terminal(tmp_path):
+    shutil.copytree(Path(__file__).parent.parent / "rulesets", tmp_path / "rulesets")
+    if shutil.which("script") is None:
+        pytest.skip("no script(1) for a terminal")
+    p = subprocess.run(["script", "-qc", f"{sys.executable} -m benefitcalc unemployment --region nanchang "
+                        "--as-of 2024-06-01 --contribution-months 80", "/dev/null"], cwd=tmp_path,
+                       capture_output=True, timeout=60)
+    assert b"not ./rulesets (give --rulesets-dir rulesets" in p.stdout
+    p = subprocess.run(["script", "-qc", f"{sys.executable} -m benefitcalc rulesets check", "/dev/null"],
+                       cwd=tmp_path, capture_output=True, timeout=60)
+    assert b"checked: rulesets" in p.stdout and b"not ./rulesets" not in p.stdout

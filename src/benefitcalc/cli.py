@@ -73,6 +73,7 @@ class State:
     traceback: bool = False
     lang: Lang | None = None  # --lang, wherever it was given; else the locale
     indent: int | None = None  # --indent: JSON for people
+    noted: bool = False  # the note on a local rulesets/ folder was written
 
 
 STATE = State()
@@ -213,13 +214,34 @@ def handled(as_json: bool, ident: Callable[[], Any] = lambda: None) -> Iterator[
 def tree() -> RulesetTree:
     from .services.rulesets import open_tree
 
+    _local_rulesets_note()
     return open_tree(STATE.rulesets_dir)
 
 
 def engine() -> Engine:
     from .services.calculate import open_engine
 
+    _local_rulesets_note()
     return open_engine(STATE.rulesets_dir)
+
+
+def _local_rulesets_note() -> None:
+    """On a terminal, in a folder with its own rulesets/ that this command does not use (a
+    checkout being edited), say which rulesets are used, once."""
+    if STATE.noted or STATE.rulesets_dir is not None or os.environ.get("BENEFITCALC_RULESETS") \
+            or not Path("rulesets", "national.toml").is_file() or not sys.stderr.isatty():
+        return
+    STATE.noted = True
+    from .rules.tree import default_rulesets_dir
+
+    used = default_rulesets_dir()
+    if used.resolve() != Path("rulesets").resolve():
+        if current_lang() == Lang.zh:
+            sys.stderr.write(f"benefitcalc: 注意：使用的是 {used} 中的规则集，而不是当前目录的 rulesets/"
+                             "（如需使用，请加 --rulesets-dir rulesets）\n")
+        else:
+            sys.stderr.write(f"benefitcalc: note: the rulesets used are those in {used}, not ./rulesets "
+                             "(give --rulesets-dir rulesets to use it)\n")
 
 
 def parse_date_option(value: str | None, field: str = "as_of") -> dt.date | None:
@@ -247,8 +269,9 @@ def main_options(
                                           help="Print the version and exit.")] = False,
     rulesets_dir: Annotated[str | None, typer.Option(
         "--rulesets-dir", envvar="BENEFITCALC_RULESETS", metavar="DIR",
-        help="Use the rulesets in this directory instead of the shipped ones (validated in full). "
-             "Global options go before the command.")] = None,
+        help="Use the rulesets in this directory instead of the shipped ones (each file validated as it is "
+             "read; `rulesets check DIR` checks across files). A global option: before or after the command.")]
+    = None,
     traceback: Annotated[bool, typer.Option(
         "--traceback", help="Show a traceback on errors (for developers).")] = False,
     lang: LangOpt = None,
@@ -332,6 +355,7 @@ def rulesets_check(
                     "写入的是整棵规则树的 MANIFEST：请给出树的目录，而不是单个文件", param_hint="'--write-manifest'")
     if path is None and STATE.rulesets_dir is None and Path("rulesets", "national.toml").is_file():
         path = Path("rulesets")  # a checkout: the files the user edits, not the installed copy
+        STATE.noted = True  # and this command uses them
     with handled(j):
         t = tree()
         checked = path if path is not None else t.root
