@@ -106,6 +106,10 @@ def test_a_bom_and_another_encoding(tmp_path):
     bom.write_bytes(b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
     p = run(["calc", str(bom)])
     assert p.returncode == 0 and json.loads(p.stdout)["amounts"]["monthly_benefit"]
+    utf16 = tmp_path / "utf16.json"
+    utf16.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("utf-16"))
+    p = run(["calc", str(utf16)])
+    assert p.returncode == 3 and b"UTF-16, not UTF-8" in p.stderr and len(p.stdout.splitlines()) == 1
     gbk = tmp_path / "gbk.json"
     gbk.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("gbk"))
     p = run(["calc", str(gbk)])

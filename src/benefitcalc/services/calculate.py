@@ -46,6 +46,11 @@ def calculate_stream(engine: Engine, stream: IO[bytes]) -> Iterator[Result | Err
     """
     lines = _lines(stream)
     for number, line in enumerate(lines, 1):
+        if line.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark: the whole input is UTF-16
+            yield error_result(InvalidInputError(
+                "the input is UTF-16, not UTF-8: save it as UTF-8", field="file",
+                zh="输入为 UTF-16 编码，不是 UTF-8：请另存为 UTF-8"), None, number)
+            return
         if not line.strip():
             continue
         head = line.lstrip().removeprefix(b"\xef\xbb\xbf")
