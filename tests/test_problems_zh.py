@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_hostile_rulesets import AREA, WAGES  # the smallest tree's province and city blocks
 from typer.testing import CliRunner
 
 import benefitcalc
@@ -19,22 +20,6 @@ from benefitcalc.cli import app
 
 runner = CliRunner()
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-WAGES = """
-[[minimum_wage]]
-since = 2020-01-01
-source = "law"
-monthly = { "一类" = 1000 }
-"""
-
-AREA = """
-[[area]]
-scheme = "minimum_wage"
-since = 2020-01-01
-source = "law"
-core = ["甲区"]
-districts = { "甲区" = "一类" }
-"""
 
 DURATION = """
 [[unemployment.duration]]
