@@ -121,3 +121,65 @@ def test_hostile_lines_cost_one_line_each(tmp_path):
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.exit_code == 3 and len(out) == 6  # a stray BOM inside the file is not blank: an error too
     assert all("error" in o for o in out)
+
+
+def _case(**changes) -> str:
+    base = {"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01", "contribution_months": 80}
+    return json.dumps({**base, **changes}, ensure_ascii=False)
+
+
+#: the issue's list of bad input, one line each: (line, the error code, a word of the message)
+BAD_LINES = [
+    ("{not json", "invalid_input", "JSON"),
+    ("[1, 2]", "invalid_input", "JSON object"),
+    ("null", "invalid_input", "JSON object"),
+    ('{"benefit": "lottery"}', "invalid_input", "benefit"),
+    ('{"benefit": "unemployment", "region": "nanchang", "as_of": "2024-06-01"}', "invalid_input", "required"),
+    (_case(contribution_months="eighty"), "invalid_input", "whole number"),
+    (_case(contribution_months=-1), "invalid_input", "contribution_months"),
+    (_case(contribution_months=12.5), "invalid_input", "contribution_months"),
+    (_case(contribution_months=int("9" * 400)), "invalid_input", "more than 15 digits"),  # refused as it is read
+    (_case()[:-1] + ', "average_monthly_wage": 1e999999}', "invalid_input", "1e999999"),
+    (_case(average_monthly_wage="NaN"), "invalid_input", "average_monthly_wage"),
+    (_case(average_monthly_wage="Infinity"), "invalid_input", "average_monthly_wage"),
+    (_case(average_monthly_wage="-1"), "invalid_input", "average_monthly_wage"),
+    (json.dumps({"benefit": "injury", "region": "nanchang", "as_of": "2024-06-01", "outcome": "disability",
+                 "disability_grade": 11, "own_monthly_wage": "5000"}), "invalid_input", "disability_grade"),
+    (_case(as_of="2024-02-30"), "invalid_input", "as_of"),
+    (_case(as_of="1990-01-01"), "no_ruleset_in_force", "nanchang"),
+    (_case(region="atlantis"), "unknown_region", "atlantis"),
+    (_case(region="../../etc/passwd"), "unknown_region", "region"),
+]
+
+
+def test_each_bad_line_of_the_issues_list_costs_only_itself(tmp_path):
+    good = _case(id="good")
+    source = tmp_path / "bad.jsonl"
+    lines = [good, *(line for line, _, _ in BAD_LINES), good]
+    source.write_text("\n".join(lines), encoding="utf-8")  # no final newline
+    result = run("batch", str(source), "--jobs", "1")
+    assert result.exit_code == 3
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == len(lines) and out[0]["id"] == out[-1]["id"] == "good" and "error" not in out[-1]
+    for (line, code, word), answer in zip(BAD_LINES, out[1:-1], strict=True):
+        assert answer["error"]["code"] == code, (line[:80], answer)
+        assert word in answer["error"]["message"]["en"], (line[:80], answer)
+        assert answer["line"] == out.index(answer) + 1
+
+
+def test_a_line_over_the_size_cap_and_a_csv_with_a_missing_or_extra_column(tmp_path):
+    huge = tmp_path / "huge.jsonl"
+    with huge.open("w", encoding="utf-8") as f:  # a 50 MB line between two good ones
+        f.write(_case(id="a") + "\n" + '{"id": "' + "x" * 50_000_000 + '"}\n' + _case(id="b") + "\n")
+    result = run("batch", str(huge), "--jobs", "1")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["a", None, "b"] and "longer than" in out[1]["error"]["message"]["en"]
+    table = tmp_path / "cases.csv"
+    table.write_text("benefit,region,as_of,contribution_months\n"
+                     "unemployment,nanchang,2024-06-01,80\n"
+                     "unemployment,nanchang,2024-06-01\n"
+                     "unemployment,nanchang,2024-06-01,80,extra\n", encoding="utf-8")
+    result = run("batch", str(table), "--jobs", "1")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 3 and len(out) == 3 and "error" not in out[0]
+    assert all(o["error"]["code"] == "invalid_input" for o in out[1:])
