@@ -20,7 +20,7 @@ LAYERS = [
     ("calc",),
     ("benefits",),
     ("engine",),
-    ("services",),
+    ("services", "distributed"),
     ("render", "record"),
     ("cli", "__main__", "__init__"),
 ]

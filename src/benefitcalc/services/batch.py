@@ -1,35 +1,79 @@
 """``batch``: many cases in, one output line per non-blank input line, in input order,
 streaming in constant memory.
 
-Input is JSON Lines or CSV (a header of case field names; ``true``/``false`` as booleans,
-cells starting with ``[`` or ``{`` read as JSON, empty cells left out). Output is JSON Lines
-(the result or error object of each line, steps left out unless asked) or CSV (flat columns:
-``line``, ``id``, ``benefit``, ``region``, ``district``, ``as_of``, ``eligible``, ``amounts.*``,
-``warnings``, ``error.code``, ``error.message`` (English), ``error.message_zh``, then
-``case.*``). With ``jobs`` > 1, worker processes each build their own engine once and take
-chunks of lines; at most a few chunks are in flight, so memory does not grow with the input.
+Input is JSON Lines, CSV (a header of case field names; ``true``/``false`` as booleans,
+cells starting with ``[`` or ``{`` read as JSON, empty cells left out) or Parquet (a column per
+case field, nulls left out; the ``line`` of a row is its 1-based row number). Output is JSON
+Lines (the result or error object of each line, steps left out unless asked), CSV (flat
+columns: ``line``, ``id``, ``benefit``, ``region``, ``district``, ``as_of``, ``eligible``,
+``amounts.*``, ``warnings``, ``error.code``, ``error.message`` (English),
+``error.message_zh``, then ``case.*``) or Parquet (the CSV's columns, typed: ``line`` int64,
+``eligible`` bool, money amounts decimal128(18, 2), count amounts int64, every other column
+the CSV's text, null where the CSV cell is empty — so every number is the JSON path's).
+Parquet needs pyarrow (``benefitcalc[parquet]``). With ``jobs`` > 1, worker processes each
+build their own engine once and take chunks of lines; at most a few chunks are in flight, so
+memory does not grow with the input.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import importlib
 import io
 import json
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 from typing import IO, Any, NamedTuple
 
 from .. import benefits
 from ..engine import Engine, error_result
-from ..errors import BenefitcalcError, BilingualValueError, InvalidInputError
+from ..errors import BenefitcalcError, BilingualValueError, ExitStatus, InvalidInputError
 from ..models import MAX_CASE_CHARS, ErrorResult, Result
 
 #: lines per chunk handed to a worker
 CHUNK = 2000
+#: rows per Parquet row group written
+PARQUET_ROWS = 20_000
+#: the input and output formats
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+class MissingExtraError(BenefitcalcError):
+    """An optional dependency that is not installed; the message names the extra that brings
+    it (``pip install 'benefitcalc[parquet]'``). Exit 2: the command line asked for what
+    this installation cannot do."""
+
+    code = "missing_extra"
+    exit_status = ExitStatus.USAGE
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        command = f"pip install 'benefitcalc[{extra}]'"
+        super().__init__(f"{feature} needs the Python package {module}, which is not installed: {command}",
+                         {"feature": feature, "module": module, "extra": extra},
+                         zh=f"{feature} 需要 Python 包 {module}，但它没有安装：{command}")
+
+
+def require(module: str, extra: str, feature: str) -> ModuleType:
+    """Import an optional dependency, or raise ``MissingExtraError`` naming its extra."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(feature, module, extra) from None
+
+
+def format_of(path: str, given: str | None = None) -> str:
+    """A file's format: ``given``, else by its extension (``.csv``, ``.parquet``/``.pq``), else jsonl."""
+    if given:
+        return given
+    suffix = Path(path).suffix.lower()
+    return "csv" if suffix == ".csv" else "parquet" if suffix in (".parquet", ".pq") else "jsonl"
 
 
 class Item(NamedTuple):
@@ -63,6 +107,19 @@ class Summary:
         else:
             self.by_benefit[out["benefit"]] += 1
             self.eligible += bool(out["eligible"])
+
+    def counts(self) -> dict[str, Any]:
+        """What ``add`` counted, to be merged into another summary (a distributed run's
+        shards each count their own)."""
+        return {"lines": self.lines, "errors": self.errors, "eligible": self.eligible,
+                "by_benefit": dict(self.by_benefit), "error_codes": dict(self.error_codes)}
+
+    def merge(self, counts: Mapping[str, Any]) -> None:
+        self.lines += counts["lines"]
+        self.errors += counts["errors"]
+        self.eligible += counts["eligible"]
+        self.by_benefit.update(counts["by_benefit"])
+        self.error_codes.update(counts["error_codes"])
 
     def to_json(self) -> dict[str, Any]:
         seconds = time.perf_counter() - self.started
@@ -128,6 +185,42 @@ def read_csv(stream: IO[bytes]) -> Iterator[Item]:
         raise InvalidInputError("CSV: the file is not UTF-8", field="file", zh="CSV：文件不是 UTF-8 编码") from None
     finally:
         text.detach()  # the caller owns (and closes) the byte stream
+
+
+def read_parquet(stream: IO[bytes]) -> Iterator[Item]:
+    """Parquet rows as cases: a column per case field, nulls left out (as CSV's empty cells);
+    a row's ``line`` is its 1-based row number. Needs pyarrow."""
+    pa = require("pyarrow", "parquet", "Parquet")
+    pq = require("pyarrow.parquet", "parquet", "Parquet")
+    source: Any = stream if stream.seekable() else pa.BufferReader(stream.read())
+    try:
+        rows = pq.ParquetFile(source).iter_batches(batch_size=CHUNK)
+        number = 0
+        for batch in rows:
+            for row in batch.to_pylist():
+                number += 1
+                yield Item(number, None, case={k: parquet_value(v) for k, v in row.items() if v is not None})
+    except (pa.ArrowException, OSError) as exc:
+        raise InvalidInputError(f"Parquet: {exc}", field="file", zh=f"Parquet：{exc}") from None
+
+
+def parquet_value(value: Any) -> Any:
+    """A Parquet cell as a case value, as JSON would give it: a float as the Decimal of its
+    shortest text, a date as ISO text, nulls inside structs left out."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: parquet_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [parquet_value(v) for v in value]
+    return value
+
+
+READERS: dict[str, Callable[[IO[bytes]], Iterator[Item]]] = {
+    "jsonl": lambda stream: read_jsonl(stream), "csv": lambda stream: read_csv(stream),
+    "parquet": lambda stream: read_parquet(stream)}
 
 
 def cell_value(text: str) -> Any:
@@ -222,7 +315,18 @@ def csv_columns() -> list[str]:
             "error.message", "error.message_zh", *fields]
 
 
-def csv_row(line: int, answer: dict[str, Any], columns: list[str]) -> list[str]:
+def column_kinds() -> dict[str, str]:
+    """The typed formats' kind of each flat column: ``int`` (``line`` and count amounts),
+    ``bool`` (``eligible``), ``money`` (two-decimal amounts), else ``text`` (the CSV cell)."""
+    kinds = {"line": "int", "eligible": "bool"}
+    for b in benefits.all_benefits():
+        for a in b.amounts:
+            kinds.setdefault(f"amounts.{a.name}", {"money": "money", "count": "int"}.get(a.kind, "text"))
+    return {c: kinds.get(c, "text") for c in csv_columns()}
+
+
+def flat(line: int, answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer's flat columns (``csv_columns``) as JSON values; absent ones left out."""
     row: dict[str, Any] = {"line": line, "id": answer.get("id")}
     if "error" in answer:
         row["error.code"] = answer["error"]["code"]
@@ -234,10 +338,15 @@ def csv_row(line: int, answer: dict[str, Any], columns: list[str]) -> list[str]:
         row.update({f"amounts.{k}": v for k, v in answer["amounts"].items()})
         row["warnings"] = ";".join(w["code"] for w in answer["warnings"])
         row.update({f"case.{k}": v for k, v in answer.get("case", {}).items()})
-    return [_cell(row.get(c)) for c in columns]
+    return row
 
 
-def _cell(value: Any) -> str:
+def csv_row(line: int, answer: dict[str, Any], columns: list[str]) -> list[str]:
+    row = flat(line, answer)
+    return [cell_text(row.get(c)) for c in columns]
+
+
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -247,9 +356,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[str], fmt: str, summary: Summary,
+def write(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[Any], fmt: str, summary: Summary,
           tick: Callable[[], None] | None = None) -> None:
-    """Write each answer as a JSON line or a CSV row (after a header), counting it."""
+    """Write each answer as a JSON line, a CSV row (after a header) or a Parquet row (``out``
+    then a binary file), counting it."""
+    if fmt == "parquet":
+        write_parquet(answers, out, summary, tick)
+        return
     if fmt == "csv":
         columns = csv_columns()
         writer = csv.writer(out, lineterminator="\n")
@@ -269,14 +382,61 @@ def write(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[str], fmt: str,
             tick()
 
 
-class AtomicFile:
-    """A text file written under a temporary name in the same folder and renamed into place
-    only when ``commit`` is called: an interrupted run leaves no partial output."""
+def parquet_schema(kinds: Mapping[str, str]) -> Any:
+    """The pyarrow schema of the Parquet output (see ``column_kinds``)."""
+    pa = require("pyarrow", "parquet", "Parquet")
+    types = {"int": pa.int64(), "bool": pa.bool_(), "money": pa.decimal128(18, 2), "text": pa.string()}
+    return pa.schema([pa.field(c, types[k]) for c, k in kinds.items()])
 
-    def __init__(self, path: Path) -> None:
+
+def typed(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "money":
+        return Decimal(value)
+    if kind in ("int", "bool"):
+        return value
+    return cell_text(value)
+
+
+def write_parquet(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[bytes], summary: Summary,
+                  tick: Callable[[], None] | None = None) -> None:
+    """Write each answer as a Parquet row (``column_kinds``), in row groups of ``PARQUET_ROWS``."""
+    pa = require("pyarrow", "parquet", "Parquet")
+    pq = require("pyarrow.parquet", "parquet", "Parquet")
+    kinds = column_kinds()
+    schema = parquet_schema(kinds)
+    columns: dict[str, list[Any]] = {c: [] for c in kinds}
+
+    def flush(writer: Any) -> None:
+        writer.write_table(pa.Table.from_pydict(columns, schema=schema))
+        for values in columns.values():
+            values.clear()
+
+    with pq.ParquetWriter(out, schema) as writer:
+        for line, answer in answers:
+            summary.add(answer)
+            row = flat(line, answer)
+            for c, kind in kinds.items():
+                columns[c].append(typed(row.get(c), kind))
+            if len(columns["line"]) >= PARQUET_ROWS:
+                flush(writer)
+            if tick:
+                tick()
+        if columns["line"]:
+            flush(writer)
+
+
+class AtomicFile:
+    """A file written under a temporary name in the same folder and renamed into place only
+    when ``commit`` is called: an interrupted run leaves no partial output. Text (UTF-8)
+    unless ``binary``."""
+
+    def __init__(self, path: Path, binary: bool = False) -> None:
         self.path = path
         self.temp = path.with_name(f".{path.name}.{os.getpid()}.part")
-        self.file: IO[str] = open(self.temp, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        self.file: IO[Any] = (open(self.temp, "wb") if binary  # noqa: SIM115 - closed below
+                              else open(self.temp, "w", encoding="utf-8", newline=""))
 
     def commit(self) -> None:
         self.file.close()
@@ -291,5 +451,6 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-__all__ = ["AtomicFile", "Item", "Summary", "csv_columns", "default_jobs", "read_csv", "read_jsonl", "results",
-           "write"]
+__all__ = ["FORMATS", "READERS", "AtomicFile", "Item", "MissingExtraError", "Summary", "cell_text", "column_kinds",
+           "csv_columns", "default_jobs", "flat", "format_of", "parquet_value", "read_csv", "read_jsonl",
+           "read_parquet", "require", "results", "typed", "write", "write_parquet"]
