@@ -1215,8 +1215,8 @@ def batch(
     if summary.lines == 0:
         fail(no_case(source), False)
     report = summary.to_json()
-    sys.stderr.write(f"benefitcalc: {report['lines']} lines: {report['results']} results ({report['eligible']} "
-                     f"eligible), {report['errors']} errors, {report['seconds']} s"
+    sys.stderr.write(f"benefitcalc: {plural(report['lines'], 'line')}: {plural(report['results'], 'result')} "
+                     f"({report['eligible']} eligible), {plural(report['errors'], 'error')}, {report['seconds']} s"
                      + (f" ({report['cases_per_second']}/s)" if report["cases_per_second"] else "") + "; "
                      + ", ".join(f"{k} {v}" for k, v in report["by_benefit"].items()) + "\n")
     if summary_json:
@@ -1245,7 +1245,7 @@ def _batch_local(source: str, out: str | None, fmt: BatchFormat, input_format: B
         try:
             from . import render
 
-            with render.batch_progress(sys.stderr.isatty()) as tick:
+            with render.batch_progress(sys.stderr.isatty(), lambda: summary.errors) as tick:
                 runner.write(answers, sink, fmt.value, summary, tick)
         except BaseException:
             if target:

@@ -417,8 +417,9 @@ def verified(record: dict[str, Any]) -> None:
 
 
 @contextmanager
-def batch_progress(show: bool) -> Iterator[Callable[[], None] | None]:
-    """A progress line on stderr (lines, rate, time) while a batch runs, when ``show``."""
+def batch_progress(show: bool, errors: Callable[[], int] | None = None) -> Iterator[Callable[[], None] | None]:
+    """A progress line on stderr (lines, rate, errors so far, time) while a batch runs, when
+    ``show``; ``errors`` tells how many lines have failed so far."""
     if not show:
         yield None
         return
@@ -436,6 +437,7 @@ def batch_progress(show: bool) -> Iterator[Callable[[], None] | None]:
             count += 1
             if count % 500 == 0:
                 rate = count / max(time.perf_counter() - start, 1e-9)
-                bar.update(task, description=f"{count:,} lines, {rate:,.0f}/s")
+                failed = f", {errors():,} errors" if errors is not None else ""
+                bar.update(task, description=f"{count:,} lines, {rate:,.0f}/s{failed}")
 
         yield tick
