@@ -1271,12 +1271,9 @@ def open_input(file: str) -> Iterator[Any]:
     if not file.strip():
         raise Usage("FILE: must not be empty (a path, or - for standard input)",
                     "FILE：不得为空（路径，或 - 表示标准输入）")
-    try:
-        stream = open(file, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read {file}: {exc.strerror}", field="file",
-                                zh=f"无法读取 {file}：{exc.strerror}") from None
-    with stream:
+    from .services.calculate import open_binary
+
+    with open_binary(file) as stream:
         yield stream
 
 

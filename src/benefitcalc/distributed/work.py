@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Engine
-from ..errors import InvalidInputError, InvalidRulesetError, Problem
+from ..errors import InvalidRulesetError, Problem
 from ..rules.tree import build_seal, shipped_rulesets_dir
 from ..services import batch as runner
+from ..services.calculate import open_binary
 from ..version import version
 
 #: cases computed per call of the single-machine ``compute`` (bounds a partition's buffering)
@@ -121,12 +122,7 @@ def answers(engine: Engine, records: Iterable[Any], steps: bool = False) -> Iter
 
 def read_shard(path: str, fmt: str) -> Iterator[runner.Item]:
     """A shard's non-blank lines (or rows) as items, numbered as the single-machine batch numbers them."""
-    try:
-        stream = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc.strerror}", field="file",
-                                zh=f"无法读取 {path}：{exc.strerror}") from None
-    with stream:
+    with open_binary(path) as stream:
         yield from runner.READERS[fmt](stream)
 
 

@@ -132,6 +132,7 @@ class Summary:
 # -- reading ------------------------------------------------------------------------------------
 
 
+
 def read_jsonl(stream: IO[bytes]) -> Iterator[Item]:
     """Non-blank lines of at most ``MAX_CASE_CHARS`` bytes, with their physical numbers."""
     number = 0

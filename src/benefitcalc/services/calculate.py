@@ -34,6 +34,15 @@ def _lines(stream: IO[bytes]) -> Iterator[bytes]:
         yield line
 
 
+def open_binary(path: str) -> IO[bytes]:
+    """A file of cases opened for reading; one that cannot be is invalid input naming why."""
+    try:
+        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {path}: {exc.strerror}", field="file",
+                                zh=f"无法读取 {path}：{exc.strerror}") from None
+
+
 def calculate_stream(engine: Engine, stream: IO[bytes]) -> Iterator[Result | ErrorResult]:
     """Every case in a byte stream, in order, streaming where it can:
 
