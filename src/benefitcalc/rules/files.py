@@ -90,6 +90,8 @@ class RulesetFile:
         self._values: dict[tuple[str, int], tuple[ValueRecord, ...]] = {}
         self._status: dict[tuple[str, int], str] = {}
         self._years: dict[str, dict[int, dict[str, int]]] = {}
+        #: (sub-section, position) → the block's reference, made once (``InForce.ref``)
+        self.refs: dict[tuple[str, int], Any] = {}
 
     @property
     def region(self) -> str:

@@ -58,10 +58,16 @@ class InForce(NamedTuple):
         return self.file.name, self.subsection, self.position
 
     def ref(self) -> BlockRef:
-        block = self.block
-        if "year" in type(block).model_fields:
-            return BlockRef(self.region, self.subsection, year=block.year)
-        return BlockRef(self.region, self.subsection, since=block.since)
+        key = (self.subsection, self.position)
+        found: BlockRef | None = self.file.refs.get(key)
+        if found is None:
+            block = self.block
+            if "year" in type(block).model_fields:
+                found = BlockRef(self.region, self.subsection, year=block.year)
+            else:
+                found = BlockRef(self.region, self.subsection, since=block.since)
+            self.file.refs[key] = found
+        return found
 
     @property
     def text(self) -> str:

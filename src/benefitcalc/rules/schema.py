@@ -274,6 +274,10 @@ class Brackets(Model):
                 raise BilingualValueError(f"{what} row {i + 1}: {exc}", f"{what} 第 {i + 1} 行：{zh_of(exc)}") from None
 
 
+#: block class → whether it has an ``unsourced`` field (read on every block a calculation uses)
+_HAS_UNSOURCED: dict[type, bool] = {}
+
+
 class Block(Model):
     """What every block has: the source it comes from and how sure it is."""
 
@@ -294,7 +298,11 @@ class Block(Model):
 
     def unsourced_note(self) -> str | None:
         """Why the whole block is a declared gap (a figure in force that no source gives), or None."""
-        if "unsourced" not in type(self).model_fields:  # not getattr: pydantic's miss path is slow
+        kind = type(self)
+        has = _HAS_UNSOURCED.get(kind)
+        if has is None:  # not getattr: pydantic's miss path is slow; nor model_fields each time
+            has = _HAS_UNSOURCED[kind] = "unsourced" in kind.model_fields
+        if not has:
             return None
         value = self.unsourced  # type: ignore[attr-defined]
         return value if isinstance(value, str) else None
