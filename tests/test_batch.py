@@ -183,3 +183,12 @@ def test_a_line_over_the_size_cap_and_a_csv_with_a_missing_or_extra_column(tmp_p
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.exit_code == 3 and len(out) == 3 and "error" not in out[0]
     assert all(o["error"]["code"] == "invalid_input" for o in out[1:])
+
+
+def test_a_batch_that_cannot_start_says_so_as_json_too(tmp_path):
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    result = run("batch", str(folder), "-o", str(tmp_path / "out.jsonl"))  # CliRunner's stdout is no terminal
+    assert result.exit_code == 3 and "is a folder" in result.stderr
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "invalid_input" and "--engine dask or spark" in error["message"]["en"]

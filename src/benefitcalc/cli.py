@@ -1195,6 +1195,8 @@ def batch(
     from .services import batch as runner
 
     long_running()
+    # scripts get the error object on stdout too, unless stdout carries Parquet's bytes
+    j = not sys.stdout.isatty() and not (fmt is BatchFormat.parquet and out is None)
     if engine is not BatchEngine.local:
         if (scheduler and engine is not BatchEngine.dask) or (master and engine is not BatchEngine.spark):
             raise Usage("--scheduler goes with --engine dask, --master with --engine spark",
@@ -1204,16 +1206,22 @@ def batch(
                         f"--engine {engine.value} 将分片写入文件夹：请给出 -o OUT")
         from . import distributed
 
-        with handled(False):
-            summary = distributed.run(engine.value, source, out, output_format=fmt.value,
-                                      input_format=input_format.value if input_format else None,
-                                      rulesets_dir=STATE.rulesets_dir, steps=steps, address=scheduler or master,
-                                      workers=jobs, progress=sys.stderr if sys.stderr.isatty() else None)
+        with handled(j):
+            try:
+                summary = distributed.run(engine.value, source, out, output_format=fmt.value,
+                                          input_format=input_format.value if input_format else None,
+                                          rulesets_dir=STATE.rulesets_dir, steps=steps,
+                                          address=scheduler or master, workers=jobs,
+                                          progress=sys.stderr if sys.stderr.isatty() else None)
+            except BaseException:  # an interrupted or failed run leaves no half-written shard behind
+                for part in Path(out).glob(".*.part"):
+                    part.unlink(missing_ok=True)
+                raise
     else:
         summary = runner.Summary()
-        _batch_local(source, out, fmt, input_format, jobs, steps, summary)
+        _batch_local(source, out, fmt, input_format, jobs, steps, summary, j)
     if summary.lines == 0:
-        fail(no_case(source), False)
+        fail(no_case(source), j)
     report = summary.to_json()
     sys.stderr.write(f"benefitcalc: {plural(report['lines'], 'line')}: {plural(report['results'], 'result')} "
                      f"({report['eligible']} eligible), {plural(report['errors'], 'error')}, {report['seconds']} s"
@@ -1227,7 +1235,7 @@ def batch(
 
 
 def _batch_local(source: str, out: str | None, fmt: BatchFormat, input_format: BatchFormat | None,
-                 jobs: int | None, steps: bool, summary: Any) -> None:
+                 jobs: int | None, steps: bool, summary: Any, as_json: bool) -> None:
     """``batch`` on this machine: one input file (or standard input) to one output."""
     from pathlib import Path as _Path
 
@@ -1235,7 +1243,7 @@ def _batch_local(source: str, out: str | None, fmt: BatchFormat, input_format: B
 
     kind = runner.format_of(source, input_format.value if input_format else None)
     target = None
-    with handled(False), open_input(source) as stream:
+    with handled(as_json), open_input(source) as stream:
         items = runner.READERS[kind](stream)
         answers = runner.results(items, jobs=jobs or runner.default_jobs(), steps=steps,
                                  rulesets_dir=STATE.rulesets_dir)

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from ..errors import InvalidInputError
 from ..services import batch as runner
 from . import work
 from .shards import find
@@ -97,7 +98,13 @@ def connect(address: str | None, workers: int | None = None) -> Iterator[Client]
     from distributed import Client, LocalCluster
 
     if address:
-        with Client(address) as client:
+        try:
+            client = Client(address)
+        except (OSError, TimeoutError) as exc:  # not an output failure: the cluster is not there
+            raise InvalidInputError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc})",
+                                    field="scheduler",
+                                    zh=f"--scheduler {address}：无法连接 Dask 调度器（{exc}）") from None
+        with client:
             yield client
         return
     with LocalCluster(n_workers=workers or runner.default_jobs(), threads_per_worker=1, processes=True,

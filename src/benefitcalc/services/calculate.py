@@ -38,6 +38,11 @@ def open_binary(path: str) -> IO[bytes]:
     """A file of cases opened for reading; one that cannot be is invalid input naming why."""
     try:
         return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    except IsADirectoryError:
+        raise InvalidInputError(f"{path} is a folder: give a file (folders of shards are read by batch --engine "
+                                "dask or spark)", field="file",
+                                zh=f"{path} 是文件夹：请给出文件（分片文件夹由 batch --engine dask 或 spark 读取）",
+                                ) from None
     except OSError as exc:
         raise InvalidInputError(f"cannot read {path}: {exc.strerror}", field="file",
                                 zh=f"无法读取 {path}：{exc.strerror}") from None
