@@ -164,3 +164,11 @@ def test_a_local_rulesets_folder_not_in_use_is_named_on_a_terminal(tmp_path):
     p = subprocess.run(["script", "-qc", f"{sys.executable} -m benefitcalc rulesets check", "/dev/null"],
                        cwd=tmp_path, capture_output=True, timeout=60)
     assert b"checked: rulesets" in p.stdout and b"not ./rulesets" not in p.stdout
+
+
+def test_calc_of_several_files_names_the_file_of_a_failed_line():
+    gap = Path(__file__).parent.parent / "examples" / "price-subsidy-guangzhou-gap.json"
+    p = run(["calc", str(EXAMPLE), str(gap)])
+    assert p.returncode == 3
+    answer = json.loads(p.stdout.decode().splitlines()[1])
+    assert answer["line"] == 1 and answer["error"]["details"]["file"] == str(gap)

@@ -671,7 +671,8 @@ def show_result(result: Result | ErrorResult, out: str, explain: bool, lang: Lan
 
     language = (lang or current_lang()).value
     if isinstance(result, ErrorResult):
-        where = [f"line {result.line}"] if result.line is not None else []
+        where = [f"file {clean(str(result.details['file']))}"] if result.details.get("file") else []
+        where += [f"line {result.line}"] if result.line is not None else []
         where += [f"id {clean(str(result.id))}"] if result.id is not None else []
         sys.stderr.write(f"benefitcalc: {result.code}: {clean(result.text(language))}"
                          + (f" ({', '.join(where)})" if where else "") + "\n")
@@ -1111,6 +1112,8 @@ def calc(
         for file in names:
             with open_input(file) as stream:
                 for result in calculate_stream(engine(), stream):
+                    if len(names) > 1 and isinstance(result, ErrorResult):  # which file the line is in
+                        result = result._replace(details={**result.details, "file": file})
                     count += 1
                     if count == 2:
                         long_running()

@@ -108,5 +108,5 @@ def connect(address: str | None, workers: int | None = None) -> Iterator[Client]
             yield client
         return
     with LocalCluster(n_workers=workers or runner.default_jobs(), threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                      dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
         yield client
