@@ -254,8 +254,8 @@ def test_dask_task_that_fails_mid_run_is_retried_without_duplicate_or_loss(data,
 
         original = work.answers
 
-        def flaky(engine, records, steps=False):
-            for n, pair in enumerate(original(engine, records, steps)):
+        def flaky(engine, records, steps=False, lines=False):
+            for n, pair in enumerate(original(engine, records, steps, lines)):
                 if n == 200:
                     try:
                         os.close(os.open(flag, os.O_CREAT | os.O_EXCL))

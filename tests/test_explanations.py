@@ -117,23 +117,55 @@ def check_all(engine: Engine, cases: list[dict[str, Any]], least: int) -> None:
     found, computed = [], 0
     for case in cases:
         try:
-            data = engine.calculate(case).to_json()
-        except BenefitcalcError:
+            result = engine.calculate(case)
+        except BenefitcalcError as exc:
+            found += same_without_steps(engine, case, exc)
             continue
         computed += 1
+        data = result.to_json()
         found += [f"{json.dumps(case, ensure_ascii=False)}: {p}" for p in problems(data)]
+        found += same_without_steps(engine, case, result)
     assert not found, "\n".join(found[:40])
     assert computed >= least, computed
+
+
+def same_without_steps(engine: Engine, case: dict[str, Any], full: Any) -> list[str]:
+    """The batch's fast path against the full one: a case computed without steps gives the
+    same result but its steps, or the same error; and its JSON line (``Engine.line``, with
+    its cached parts) is the text ``json.dumps`` writes of the result, with or without steps."""
+    said = json.dumps(case, ensure_ascii=False)
+    try:
+        lean = engine.calculate(case, steps=False)
+    except BenefitcalcError as exc:
+        if not isinstance(full, BenefitcalcError):
+            return [f"{said}: fails only without steps: {exc}"]
+        return [] if (exc.code, exc.message, exc.details) == (full.code, full.message, full.details) \
+            else [f"{said}: another error without steps: {exc}"]
+    if isinstance(full, BenefitcalcError):
+        return [f"{said}: computes only without steps"]
+    out = []
+    if lean.steps != ():
+        out.append(f"{said}: steps kept when not asked for")
+    if lean.to_json() != {**full.to_json(), "steps": []}:
+        out.append(f"{said}: the result without steps differs beyond its steps")
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    if engine.line(lean) != compact(lean.to_json(steps=False)):
+        out.append(f"{said}: its JSON line differs from json.dumps")
+    if engine.line(full, steps=True) != compact(full.to_json()):
+        out.append(f"{said}: its JSON line with steps differs from json.dumps")
+    return out
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_every_example_explains_itself_truly_and_once(engine, path):
     case = json.loads(path.read_text(encoding="utf-8"))
     try:
-        data = engine.calculate(case).to_json()
-    except BenefitcalcError:
+        result = engine.calculate(case)
+    except BenefitcalcError as exc:
+        assert same_without_steps(engine, case, exc) == []
         pytest.skip("a gap example: an error object, no steps")
-    assert problems(data) == []
+    assert problems(result.to_json()) == []
+    assert same_without_steps(engine, case, result) == []
 
 
 # -- generated cases: a grid per benefit -------------------------------------------------------

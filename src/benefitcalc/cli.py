@@ -1249,7 +1249,7 @@ def _batch_local(source: str, out: str | None, fmt: BatchFormat, input_format: B
     with handled(as_json), open_input(source) as stream:
         items = runner.READERS[kind](stream)
         answers = runner.results(items, jobs=jobs or runner.default_jobs(), steps=steps,
-                                 rulesets_dir=STATE.rulesets_dir)
+                                 rulesets_dir=STATE.rulesets_dir, lines=fmt is BatchFormat.jsonl)
         binary = fmt is BatchFormat.parquet
         target = runner.AtomicFile(_Path(out), binary=binary) if out else None
         sink = target.file if target else (sys.stdout.buffer if binary else sys.stdout)

@@ -34,10 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from . import benefits
-from .calc.base import Rules
+from .calc.base import Rules, Trace
 from .errors import BenefitcalcError, InvalidInputError
-from .explain import Step
-from .models import CaseBase, ErrorResult, FileRef, Result, decode_json
+from .models import CaseBase, ErrorResult, FileRef, LineEncoder, Result, decode_json
 from .notices import Notice
 from .rules.files import RulesetFile
 from .rules.io import plain_decimal
@@ -69,6 +68,7 @@ class Engine:
         self._resolved: OrderedDict[tuple[str, dt.date], Resolved] = OrderedDict()
         self._hashes: dict[tuple[Any, ...], str] = {}
         self._sources: dict[str, dict[str, str]] = {}
+        self._line = LineEncoder()
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _rebuild, self._args
@@ -173,9 +173,10 @@ class Engine:
 
     # -- calculations ------------------------------------------------------------------------
 
-    def calculate(self, case: Mapping[str, Any] | CaseBase) -> Result:
+    def calculate(self, case: Mapping[str, Any] | CaseBase, steps: bool = True) -> Result:
         """One case (a decoded JSON object or a case model) → its ``Result``; bad input and
-        ruleset problems raise ``BenefitcalcError``."""
+        ruleset problems raise ``BenefitcalcError``. ``steps=False`` leaves the steps out
+        (a batch that does not ask for them: faster, the rest of the result the same)."""
         if not isinstance(case, CaseBase):
             case = benefits.parse_case(dict(case) if isinstance(case, Mapping) else case)
         benefit = benefits.get(case.benefit)
@@ -184,11 +185,11 @@ class Engine:
         if district != case.district:
             case = case.model_copy(update={"district": district})
         resolved = self.resolve(slug, case.as_of)
-        rules = Rules(resolved, benefit, frozenset(benefit.reads), at=lambda day: self.resolve(slug, day))
+        trace = Trace(steps)
+        rules = Rules(resolved, benefit, frozenset(benefit.reads), trace, at=lambda day: self.resolve(slug, day))
         outcome = benefit.calculate(case, rules)
-        trace = rules.trace
-        if district is None and (core := core_district(trace.steps)) is not None:
-            district, district_source = core, "core"
+        if district is None and trace.area_district is not None:
+            district, district_source = trace.area_district, "core"
         warnings: list[Notice] = list(dict.fromkeys([*resolved.horizon_warnings(), *trace.warnings]))
         key = (slug, *sorted(trace.used), *sorted(trace.defaults))
         digest = self._hashes.get(key)
@@ -202,12 +203,18 @@ class Engine:
             sources={q: self.source_record(q) for q in sorted(trace.sources)},
             case=given.model_dump(mode="json", exclude_none=True), district_source=district_source)
 
-    def calculate_text(self, text: str, line: int | None = None) -> Result | ErrorResult:
+    def line(self, answer: Result | ErrorResult, steps: bool = False) -> str:
+        """A result of this engine (or an error) as its compact JSON line, without the newline:
+        ``json.dumps(answer.to_json(steps))`` as every command writes it, made faster by
+        encoding what results share once (``LineEncoder``)."""
+        return self._line(answer, steps)
+
+    def calculate_text(self, text: str, line: int | None = None, steps: bool = True) -> Result | ErrorResult:
         """One case as JSON text → its result, or its error object (never raises for bad input)."""
         data: Any = None
         try:
             data = decode_json(text)
-            return self.calculate(data)
+            return self.calculate(data, steps)
         except BenefitcalcError as exc:
             return error_result(exc, data, line)
 
@@ -224,17 +231,6 @@ class Engine:
                     continue
             if line.strip():
                 yield self.calculate_text(line, number)
-
-
-def core_district(steps: Iterable[Step]) -> str | None:
-    """The district an area tier was looked up for, from the tier's step (its param is
-    ``area.<scheme>.districts.<name>``): for a case without one, the core district."""
-    for s in steps:
-        if s.block is not None and is_area(s.block.section) and s.param:
-            prefix = f"{s.block.section}.districts."
-            if s.param.startswith(prefix):
-                return s.param[len(prefix):]
-    return None
 
 
 def error_result(exc: BenefitcalcError, data: Any, line: int | None) -> ErrorResult:

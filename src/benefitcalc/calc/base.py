@@ -106,17 +106,24 @@ class Trace:
     """What one calculation read and computed: steps, warnings, cited sources, and the
     blocks and defaults it used (what ``resolved_sha256`` hashes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, steps: bool = True) -> None:
+        #: whether steps are kept: without them (a batch that does not ask for them) nothing
+        #: else changes — sources, warnings and the blocks used are recorded all the same
+        self.keep = steps
         self.steps: list[Step] = []
         self.ids: set[str] = set()
         self.warnings: list[Notice] = []
         self.sources: set[str] = set()
         self.used: dict[tuple[str, str, int], InForce] = {}
         self.defaults: dict[str, RulesetFile] = {}
+        #: the district an area tier was first looked up for (for a case without one: the core district)
+        self.area_district: str | None = None
 
     def add(self, step: Step) -> None:
         """Record a step; a second step of the same id is a bug (``ProgrammingError``): a
         script finds a number by its id, so each id says one thing."""
+        if not self.keep:
+            return
         if step.id in self.ids:
             raise ProgrammingError(f"step {step.id!r} recorded twice: give the second one its own id")
         self.ids.add(step.id)
@@ -217,11 +224,16 @@ class Rules:
 
     def read(self, found: InForce, *parts: str, step: str) -> Any:
         """The value at ``parts`` of a block already found, recorded as a step."""
-        try:
-            value, prov = value_at(found.block, parts)
-        except KeyError:
-            raise InvalidRulesetError([_problem(found, path_of(parts), "has no such value", "无此数值")]) from None
-        self._record(step, found, path_of(parts), value, prov)
+        key = (found.subsection, found.position, parts)
+        hit = found.file.reads.get(key)
+        if hit is None:  # a block never changes: each value is found once
+            try:
+                value, prov = value_at(found.block, parts)
+            except KeyError:
+                raise InvalidRulesetError([_problem(found, path_of(parts), "has no such value", "无此数值")]) from None
+            hit = found.file.reads[key] = (value, prov, path_of(parts))
+        value, prov, path = hit
+        self._record(step, found, path, value, prov)
         return value
 
     def setting(self, found: InForce, field: str, step: str) -> Any:
@@ -260,7 +272,8 @@ class Rules:
         terms = []
         for row, part in brackets.parts(x):  # a step per row: ``years_rate[15-25]``
             self._record(row_path(step, row), found, row_path(field, row), row.value, row)
-            terms.append(f"{fmt(part)} × {fmt(row.value)}")
+            if self.trace.keep:
+                terms.append(f"{fmt(part)} × {fmt(row.value)}")
         return self.computed(total_step, " + ".join(terms) or "0", brackets.marginal(x))
 
     def tier(self, scheme: str, district: str | None, step: str = "tier") -> str:
@@ -268,6 +281,8 @@ class Rules:
         self._allow(area_subsection(scheme))
         tier, entry, area, name = self.resolved.tier(scheme, district)
         self._use(area)
+        if self.trace.area_district is None:
+            self.trace.area_district = name
         self._record(step, area, path_of(("districts", name)), tier, entry)
         return tier
 
@@ -309,13 +324,15 @@ class Rules:
             rounding, file = self.default_rounding()
             where = f": the document is silent, default of {file.name}"
             where_zh = f"（文件未规定，取 {file.name} 的默认规则）"
+        result = round_to(value, rounding.unit, rounding.mode, rounding.after)
+        if not self.trace.keep:
+            return result
         unit = fmt(rounding.unit)
         how = f"rounded to {unit} {rounding.mode}{where}"
         how_zh = f"按 {unit} {MODE_NAMES.get(rounding.mode, rounding.mode)}{where_zh}"
         if rounding.after is not None:
             how = f"cut to {fmt(rounding.after)}, then " + how
             how_zh = f"先向下取至 {fmt(rounding.after)}，再" + how_zh
-        result = round_to(value, rounding.unit, rounding.mode, rounding.after)
         shown, done = money(value), money(result)
         bare = formula in (fmt(value), shown)
         worked = formula if bare else f"{formula} = {shown}"
@@ -333,7 +350,8 @@ class Rules:
         """Record arithmetic on values already recorded: ``formula`` as arithmetic, with
         ``zh``, its Chinese, where it has words; a Decimal ``value`` is money (shown as an
         amount, "1575.00") unless ``money`` is False (a rate, a count of years)."""
-        self.trace.add(Step(step, self._label(step), formula, value, formula_zh=zh, money=money))
+        if self.trace.keep:
+            self.trace.add(Step(step, self._label(step), formula, value, formula_zh=zh, money=money))
         return value
 
     def join(self, other: Trace, prefix: str) -> None:
@@ -341,6 +359,8 @@ class Rules:
         result), its step ids under ``prefix`` (``price_subsidy.triggered``)."""
         for step in other.steps:
             self.trace.add(step._replace(id=f"{prefix}.{step.id}"))
+        if self.trace.area_district is None:
+            self.trace.area_district = other.area_district
         for w in other.warnings:
             self.warn(w)
         self.trace.sources.update(other.sources)
@@ -386,25 +406,45 @@ class Rules:
         return label
 
     def _record(self, step: str, found: InForce, path: str, value: Any, prov: Provenance | None) -> None:
+        key = (found.subsection, found.position, path)
+        facts: Facts | None = found.file.facts.get(key)
+        if facts is None:  # the same for every case that reads this value: worked out once
+            facts = found.file.facts[key] = self._facts(found, prov)
+        self.trace.sources.update(facts.sources)
+        if self.trace.keep:
+            param = f"{found.subsection}.{path}"
+            self.trace.add(Step(step, self._label(step), f"{param} = {fmt(value)}", value, param,
+                                found.ref(), found.level, facts.sources, facts.confidence))
+        if facts.warning is not None:
+            self.warn(facts.warning)
+
+    def _facts(self, found: InForce, prov: Provenance | None) -> Facts:
         block = found.block
         own = prov.source if prov is not None else None
         sources = {self.resolved.qualify(block.source, found.file)[0]}
         if own:
             sources.add(self.resolved.qualify(own, found.file)[0])
-        self.trace.sources.update(sources)
         own_confidence = prov.confidence if prov is not None else "confirmed"
         confidence = worst(block.confidence, own_confidence)
-        note = (prov.note if prov is not None and own_confidence != "confirmed" else "") or \
-            (block.note if block.confidence != "confirmed" else "")
-        param = f"{found.subsection}.{path}"
-        self.trace.add(Step(step, self._label(step), f"{param} = {fmt(value)}", value, param,
-                            found.ref(), found.level, tuple(sorted(sources)), confidence))
+        warning = None
         if confidence == "unconfirmed":
+            note = (prov.note if prov is not None and own_confidence != "confirmed" else "") or \
+                (block.note if block.confidence != "confirmed" else "")
             ref = found.ref()
             when = f"since {ref.since}" if ref.since is not None else f"year {ref.year}"
             where = f"{found.region} {found.subsection} ({when})"
-            self.warn(Notice("unconfirmed_value", f"{where} 使用了未经确认的数值：{note}",
-                             f"{where} uses an unconfirmed value: {note}"))
+            warning = Notice("unconfirmed_value", f"{where} 使用了未经确认的数值：{note}",
+                             f"{where} uses an unconfirmed value: {note}")
+        return Facts(tuple(sorted(sources)), confidence, warning)
+
+
+class Facts(NamedTuple):
+    """What reading one value of a block cites (qualified source ids, sorted), how sure it is,
+    and the warning an unconfirmed value gives."""
+
+    sources: tuple[str, ...]
+    confidence: str
+    warning: Notice | None
 
 
 def _problem(found: InForce, path: str, message: str, zh: str) -> Problem:

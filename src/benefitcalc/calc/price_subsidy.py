@@ -319,7 +319,7 @@ def for_unemployment(region: str, as_of: dt.date, rules: Rules) -> Extra | None:
     found = rules.resolved.find_year(PUBLISHED, as_of.year)
     if found is None or f"{as_of.month:02d}" not in found.block.months:
         return None
-    trace = Trace()  # joined to the unemployment result's only where the subsidy applies
+    trace = Trace(rules.trace.keep)  # joined to the unemployment result's only where the subsidy applies
     view = Rules(rules.resolved, BENEFIT, frozenset(BENEFIT.reads), trace, rules.at)
     case = PriceSubsidyCase.model_validate({"benefit": "price_subsidy", "region": region, "as_of": as_of,
                                             "group": "unemployment_benefit"})

@@ -111,13 +111,14 @@ def as_item(record: Any, position: int) -> runner.Item:
                        problem_zh=f"不是案例：{kind}，不是 JSON 对象或 JSON 文本")
 
 
-def answers(engine: Engine, records: Iterable[Any], steps: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each record's line and its result or error object, in order, exactly as the
-    single-machine ``batch`` computes them (blank text gives nothing, as a blank line);
-    streamed ``STEP`` cases at a time."""
+def answers(engine: Engine, records: Iterable[Any], steps: bool = False,
+            lines: bool = False) -> Iterator[tuple[int, runner.Answer]]:
+    """Each record's line and its result or error object (with ``lines``, its JSON line), in
+    order, exactly as the single-machine ``batch`` computes them (blank text gives nothing,
+    as a blank line); streamed ``STEP`` cases at a time."""
     items = (as_item(r, n) for n, r in enumerate(records, 1) if not isinstance(r, str | bytes) or r.strip())
     for part in runner.chunks(items, STEP):
-        yield from runner.compute(engine, part, steps)
+        yield from runner.compute(engine, part, steps, lines)
 
 
 def read_shard(path: str, fmt: str) -> Iterator[runner.Item]:
@@ -136,7 +137,7 @@ class ShardJob:
     output_format: str
 
 
-def write_shard(found: Iterable[tuple[int, dict[str, Any]]], target: str, fmt: str) -> dict[str, Any]:
+def write_shard(found: Iterable[tuple[int, runner.Answer]], target: str, fmt: str) -> dict[str, Any]:
     """Write a shard's answers under a temporary name renamed at the end (a retried task
     rewrites it whole: no duplicate, no partial shard); what it counted."""
     summary = runner.Summary()
@@ -153,5 +154,6 @@ def write_shard(found: Iterable[tuple[int, dict[str, Any]]], target: str, fmt: s
 def run_shard(job: ShardJob, rulesets: Rulesets, steps: bool = False) -> dict[str, Any]:
     """Read, compute and write one shard in one streaming pass, with this worker's engine."""
     engine = engine_for(rulesets)
-    return write_shard(answers(engine, read_shard(job.source, job.input_format), steps), job.target,
+    lines = job.output_format == "jsonl"
+    return write_shard(answers(engine, read_shard(job.source, job.input_format), steps, lines), job.target,
                        job.output_format)

@@ -92,6 +92,10 @@ class RulesetFile:
         self._years: dict[str, dict[int, dict[str, int]]] = {}
         #: (sub-section, position) → the block's reference, made once (``InForce.ref``)
         self.refs: dict[tuple[str, int], Any] = {}
+        #: (sub-section, position, path) → what reading that value cites and warns (``Rules``)
+        self.facts: dict[tuple[str, int, str], Any] = {}
+        #: (sub-section, position, parts) → the value there, its provenance and its path (``Rules.read``)
+        self.reads: dict[tuple[str, int, tuple[str, ...]], Any] = {}
 
     @property
     def region(self) -> str:

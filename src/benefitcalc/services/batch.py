@@ -88,6 +88,20 @@ class Item(NamedTuple):
     problem_zh: str | None = None
 
 
+class Line(NamedTuple):
+    """An answer already written as its JSON line (for JSON Lines output: a worker encodes,
+    and only text crosses to the writing process), with what the summary counts of it."""
+
+    text: str
+    benefit: str | None  # None: an error
+    eligible: bool
+    code: str | None  # the error's code
+
+
+#: an answer: its JSON-ready object, or its JSON line
+Answer = dict[str, Any] | Line
+
+
 class Summary:
     """What a run did: cases per benefit, eligible, errors and time."""
 
@@ -99,9 +113,16 @@ class Summary:
         self.error_codes: Counter[str] = Counter()
         self.started = time.perf_counter()
 
-    def add(self, out: dict[str, Any]) -> None:
+    def add(self, out: Answer) -> None:
         self.lines += 1
-        if "error" in out:
+        if isinstance(out, Line):
+            if out.benefit is None:
+                self.errors += 1
+                self.error_codes[out.code or ""] += 1
+            else:
+                self.by_benefit[out.benefit] += 1
+                self.eligible += out.eligible
+        elif "error" in out:
             self.errors += 1
             self.error_codes[out["error"]["code"]] += 1
         else:
@@ -240,22 +261,28 @@ def cell_value(text: str) -> Any:
 # -- computing ----------------------------------------------------------------------------------
 
 
-def compute(engine: Engine, items: Iterable[Item], steps: bool) -> list[tuple[int, dict[str, Any]]]:
-    """Each item's line number and its result or error object, as JSON-ready data."""
-    out = []
+def compute(engine: Engine, items: Iterable[Item], steps: bool, lines: bool = False) -> list[tuple[int, Answer]]:
+    """Each item's line number and its result or error object, as JSON-ready data, or with
+    ``lines`` as its JSON line (``Line``)."""
+    out: list[tuple[int, Answer]] = []
     for item in items:
         result: Result | ErrorResult
         if item.problem is not None:
             result = error_result(InvalidInputError(item.problem, zh=item.problem_zh), None, item.line)
         elif item.case is not None:
             try:
-                result = engine.calculate(item.case)
+                result = engine.calculate(item.case, steps)
             except BenefitcalcError as exc:
                 result = error_result(exc, item.case, item.line)
         else:
             assert item.text is not None
-            result = engine.calculate_text(item.text, item.line)
-        out.append((item.line, result.to_json(steps=steps)))
+            result = engine.calculate_text(item.text, item.line, steps)
+        if not lines:
+            out.append((item.line, result.to_json(steps=steps)))
+        elif isinstance(result, ErrorResult):
+            out.append((item.line, Line(engine.line(result), None, False, result.code)))
+        else:
+            out.append((item.line, Line(engine.line(result, steps), result.benefit, result.eligible, None)))
     return out
 
 
@@ -266,9 +293,9 @@ def _start(rulesets_dir: str | None) -> None:
     _ENGINE["engine"] = Engine(rulesets_dir)
 
 
-def _work(args: tuple[list[Item], bool]) -> list[tuple[int, dict[str, Any]]]:
-    items, steps = args
-    return compute(_ENGINE["engine"], items, steps)
+def _work(args: tuple[list[Item], bool, bool]) -> list[tuple[int, Answer]]:
+    items, steps, lines = args
+    return compute(_ENGINE["engine"], items, steps, lines)
 
 
 def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -283,19 +310,19 @@ def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def results(items: Iterable[Item], *, jobs: int = 1, steps: bool = False, rulesets_dir: Path | None = None,
-            chunk: int = CHUNK) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Every item's answer in input order: in this process (``jobs`` 1) or in ``jobs`` worker
-    processes with at most ``2 × jobs`` chunks in flight."""
+            chunk: int = CHUNK, lines: bool = False) -> Iterator[tuple[int, Answer]]:
+    """Every item's answer in input order (with ``lines``, as its JSON line): in this process
+    (``jobs`` 1) or in ``jobs`` worker processes with at most ``2 × jobs`` chunks in flight."""
     if jobs <= 1:
         engine = Engine(rulesets_dir)
         for part in chunks(items, chunk):
-            yield from compute(engine, part, steps)
+            yield from compute(engine, part, steps, lines)
         return
     with ProcessPoolExecutor(jobs, initializer=_start,
                              initargs=(None if rulesets_dir is None else str(rulesets_dir),)) as pool:
-        pending: deque[Future[list[tuple[int, dict[str, Any]]]]] = deque()
+        pending: deque[Future[list[tuple[int, Answer]]]] = deque()
         for part in chunks(items, chunk):
-            pending.append(pool.submit(_work, (part, steps)))
+            pending.append(pool.submit(_work, (part, steps, lines)))
             if len(pending) >= 2 * jobs:
                 yield from pending.popleft().result()
         while pending:
@@ -357,7 +384,12 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def write(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[Any], fmt: str, summary: Summary,
+def data_of(answer: Answer) -> dict[str, Any]:
+    """An answer's JSON-ready object (a ``Line`` read back)."""
+    return json.loads(answer.text) if isinstance(answer, Line) else answer
+
+
+def write(answers: Iterable[tuple[int, Answer]], out: IO[Any], fmt: str, summary: Summary,
           tick: Callable[[], None] | None = None) -> None:
     """Write each answer as a JSON line, a CSV row (after a header) or a Parquet row (``out``
     then a binary file), counting it."""
@@ -370,14 +402,14 @@ def write(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[Any], fmt: str,
         writer.writerow(columns)
         for line, answer in answers:
             summary.add(answer)
-            writer.writerow(csv_row(line, answer, columns))
+            writer.writerow(csv_row(line, data_of(answer), columns))
             if tick:
                 tick()
         return
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for _, answer in answers:
         summary.add(answer)
-        out.write(dumps(answer))
+        out.write(answer.text if isinstance(answer, Line) else dumps(answer))
         out.write("\n")
         if tick:
             tick()
@@ -400,7 +432,7 @@ def typed(value: Any, kind: str) -> Any:
     return cell_text(value)
 
 
-def write_parquet(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[bytes], summary: Summary,
+def write_parquet(answers: Iterable[tuple[int, Answer]], out: IO[bytes], summary: Summary,
                   tick: Callable[[], None] | None = None) -> None:
     """Write each answer as a Parquet row (``column_kinds``), in row groups of ``PARQUET_ROWS``."""
     pa = require("pyarrow", "parquet", "Parquet")
@@ -417,7 +449,7 @@ def write_parquet(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[bytes],
     with pq.ParquetWriter(out, schema) as writer:
         for line, answer in answers:
             summary.add(answer)
-            row = flat(line, answer)
+            row = flat(line, data_of(answer))
             for c, kind in kinds.items():
                 columns[c].append(typed(row.get(c), kind))
             if len(columns["line"]) >= PARQUET_ROWS:
@@ -452,6 +484,6 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-__all__ = ["FORMATS", "READERS", "AtomicFile", "Item", "MissingExtraError", "Summary", "cell_text", "column_kinds",
-           "csv_columns", "default_jobs", "flat", "format_of", "parquet_value", "read_csv", "read_jsonl",
-           "read_parquet", "require", "results", "typed", "write", "write_parquet"]
+__all__ = ["FORMATS", "READERS", "Answer", "AtomicFile", "Item", "Line", "MissingExtraError", "Summary", "cell_text",
+           "column_kinds", "csv_columns", "data_of", "default_jobs", "flat", "format_of", "parquet_value", "read_csv",
+           "read_jsonl", "read_parquet", "require", "results", "typed", "write", "write_parquet"]
