@@ -1,6 +1,8 @@
 """``batch`` against the floor of a plain ``json.loads``/``json.dumps`` loop over the same
 file, on mixed cases (every benefit and city: the hand-computed cases that give a result and
-the examples, repeated), and its peak memory for a small and a large input:
+the examples, repeated), and its peak memory for a small and a large input. It also times an
+"output floor": the same loop writing, for each line, an answer of the contract's size
+(batch's own answers, cycled), which no calculation can go below:
 
     python benchmarks/batch.py [--cases 100000] [--memory 3000 300000] [--million]
 
@@ -46,6 +48,19 @@ def floor(path: Path, out: Path) -> float:
     return time.perf_counter() - start
 
 
+def output_floor(path: Path, out: Path, answers: list[dict]) -> float:
+    """Read and parse every line, and serialise and write an answer of the contract's size:
+    what any tool that writes these results does, with no calculation at all (the answers are
+    batch's own, made beforehand and cycled)."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    start = time.perf_counter()
+    with path.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for answer, line in zip(cycle(answers), src):
+            json.loads(line)
+            dst.write(dumps(answer) + "\n")
+    return time.perf_counter() - start
+
+
 def batch(path: Path, out: Path, *extra: str) -> tuple[float, int]:
     """Wall time of `benefitcalc batch`, and the peak resident memory (KiB) of its largest process."""
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
@@ -67,9 +82,16 @@ def main() -> int:
         write_cases(src, args.cases)
         base = floor(src, out)
         jobs_default, _ = batch(src, out)
+        with out.open(encoding="utf-8") as f:
+            answers = [json.loads(line) for line in islice(f, len(cases()))]
+        sizes = src.stat().st_size, out.stat().st_size
+        least = output_floor(src, out, answers)
         jobs_one, _ = batch(src, out, "--jobs", "1")
         print(f"{args.cases} mixed cases ({os.cpu_count()} cores):")
         print(f"  floor (json.loads/json.dumps loop): {base:.2f} s")
+        print(f"  output floor (json.loads each line, json.dumps an answer, no calculation): {least:.2f} s = "
+              f"{least / base:.1f}× the floor; the output is {sizes[1] / sizes[0]:.1f}× the input "
+              f"({sizes[1] / args.cases:,.0f} bytes a line)")
         print(f"  batch, default jobs: {jobs_default:.2f} s = {jobs_default / base:.1f}× the floor, "
               f"{args.cases / jobs_default:,.0f} cases/s")
         print(f"  batch --jobs 1: {jobs_one:.2f} s = {jobs_one / base:.1f}× the floor, "

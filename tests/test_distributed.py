@@ -252,10 +252,11 @@ def test_dask_task_that_fails_mid_run_is_retried_without_duplicate_or_loss(data,
 
         from benefitcalc.distributed import work
 
-        original = work.answers
+        original = work.items
+        work.STEP = 100  # so that a chunk is written before the failure
 
-        def flaky(engine, records, steps=False, lines=False):
-            for n, pair in enumerate(original(engine, records, steps, lines)):
+        def flaky(records):
+            for n, pair in enumerate(original(records)):
                 if n == 200:
                     try:
                         os.close(os.open(flag, os.O_CREAT | os.O_EXCL))
@@ -268,7 +269,7 @@ def test_dask_task_that_fails_mid_run_is_retried_without_duplicate_or_loss(data,
                 yield pair
 
         work.__dict__.setdefault("unpatched", original)
-        work.answers = flaky
+        work.items = flaky
 
     cluster.run(install, str(flag), failure)
     try:
@@ -276,7 +277,7 @@ def test_dask_task_that_fails_mid_run_is_retried_without_duplicate_or_loss(data,
         result = run("batch", str(data["jsonl"]), "-o", str(out), "--engine", "dask", "--scheduler",
                      cluster.scheduler.address)
     finally:
-        cluster.run(lambda: setattr(work, "answers", work.__dict__.get("unpatched", work.answers)))
+        cluster.run(lambda: setattr(work, "items", work.__dict__.get("unpatched", work.items)))
     assert flag.exists(), "the failure was not injected"
     assert result.exit_code == 3, result.output
     assert_same_lines(shard_texts(out), data["expected"])

@@ -131,7 +131,7 @@ def check_all(engine: Engine, cases: list[dict[str, Any]], least: int) -> None:
 
 def same_without_steps(engine: Engine, case: dict[str, Any], full: Any) -> list[str]:
     """The batch's fast path against the full one: a case computed without steps gives the
-    same result but its steps, or the same error; and its JSON line (``Engine.line``, with
+    same result but its steps, or the same error; and its JSON line (``Engine.json_line``, with
     its cached parts) is the text ``json.dumps`` writes of the result, with or without steps."""
     said = json.dumps(case, ensure_ascii=False)
     try:
@@ -149,9 +149,9 @@ def same_without_steps(engine: Engine, case: dict[str, Any], full: Any) -> list[
     if lean.to_json() != {**full.to_json(), "steps": []}:
         out.append(f"{said}: the result without steps differs beyond its steps")
     compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    if engine.line(lean) != compact(lean.to_json(steps=False)):
+    if engine.json_line(lean) != compact(lean.to_json(steps=False)).encode():
         out.append(f"{said}: its JSON line differs from json.dumps")
-    if engine.line(full, steps=True) != compact(full.to_json()):
+    if engine.json_line(full, steps=True) != compact(full.to_json()).encode():
         out.append(f"{said}: its JSON line with steps differs from json.dumps")
     return out
 

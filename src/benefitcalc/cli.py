@@ -1248,16 +1248,23 @@ def _batch_local(source: str, out: str | None, fmt: BatchFormat, input_format: B
     target = None
     with handled(as_json), open_input(source) as stream:
         items = runner.READERS[kind](stream)
-        answers = runner.results(items, jobs=jobs or runner.default_jobs(), steps=steps,
-                                 rulesets_dir=STATE.rulesets_dir, lines=fmt is BatchFormat.jsonl)
-        binary = fmt is BatchFormat.parquet
+        jobs = jobs or runner.default_jobs()
+        lines = fmt is BatchFormat.jsonl  # the workers encode: only bytes cross to this process
+        binary = lines or fmt is BatchFormat.parquet
         target = runner.AtomicFile(_Path(out), binary=binary) if out else None
-        sink = target.file if target else (sys.stdout.buffer if binary else sys.stdout)
+        if binary and not target:
+            sys.stdout.flush()
+        sink: Any = target.file if target else (sys.stdout.buffer if binary else sys.stdout)
         try:
             from . import render
 
             with render.batch_progress(sys.stderr.isatty(), lambda: summary.errors) as tick:
-                runner.write(answers, sink, fmt.value, summary, tick)
+                if lines:
+                    runner.write_chunks(runner.encoded(items, jobs=jobs, steps=steps, rulesets_dir=STATE.rulesets_dir),
+                                        sink, summary, tick)
+                else:
+                    runner.write(runner.results(items, jobs=jobs, steps=steps, rulesets_dir=STATE.rulesets_dir),
+                                 sink, fmt.value, summary, tick)
         except BaseException:
             if target:
                 target.discard()

@@ -203,10 +203,10 @@ class Engine:
             sources={q: self.source_record(q) for q in sorted(trace.sources)},
             case=given.model_dump(mode="json", exclude_none=True), district_source=district_source)
 
-    def line(self, answer: Result | ErrorResult, steps: bool = False) -> str:
-        """A result of this engine (or an error) as its compact JSON line, without the newline:
-        ``json.dumps(answer.to_json(steps))`` as every command writes it, made faster by
-        encoding what results share once (``LineEncoder``)."""
+    def json_line(self, answer: Result | ErrorResult, steps: bool = False) -> bytes:
+        """A result of this engine (or an error) as its compact JSON line in UTF-8, without
+        the newline: ``json.dumps(answer.to_json(steps))`` as every command writes it, made
+        faster by encoding what results share once (``LineEncoder``)."""
         return self._line(answer, steps)
 
     def calculate_text(self, text: str, line: int | None = None, steps: bool = True) -> Result | ErrorResult:

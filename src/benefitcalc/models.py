@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any, NamedTuple
 
@@ -368,21 +368,22 @@ compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class LineEncoder:
-    """A result or error as one compact JSON line, the text ``compact(x.to_json(steps))``
-    gives, faster: what repeats across a batch's results — the rulesets and hash, the
-    reasons and warnings, the cited sources — is encoded once and reused. An encoder
-    belongs to one engine (a source id's record is its tree's); each cache is bounded."""
+    """A result or error as one compact JSON line in UTF-8, the bytes of
+    ``compact(x.to_json(steps))``, faster: what repeats across a batch's results — the
+    rulesets and hash, the reasons and warnings, the cited sources — is encoded once and
+    reused. An encoder belongs to one engine (a source id's record is its tree's); each cache
+    is bounded."""
 
     LIMIT = 4096
 
     def __init__(self) -> None:
-        self._rules: dict[tuple[Any, ...], str] = {}
-        self._notices: dict[tuple[Any, ...], str] = {}
-        self._sources: dict[tuple[str, ...], str] = {}
+        self._rules: dict[tuple[Any, ...], bytes] = {}
+        self._notices: dict[tuple[Any, ...], bytes] = {}
+        self._sources: dict[tuple[str, ...], bytes] = {}
 
-    def __call__(self, answer: Result | ErrorResult, steps: bool = False) -> str:
+    def __call__(self, answer: Result | ErrorResult, steps: bool = False) -> bytes:
         if isinstance(answer, ErrorResult):
-            return compact(answer.to_json())
+            return compact(answer.to_json()).encode()
         r = answer
         head = compact({"id": r.id, "benefit": r.benefit, "region": r.region, "district": r.district,
                         "district_source": r.district_source, "as_of": r.as_of.isoformat(), "case": dict(r.case or {})})
@@ -398,13 +399,13 @@ class LineEncoder:
         extras = compact([x.to_json() for x in r.extras]) if r.extras else "[]"
         shown = compact([s.to_json() for s in r.steps]) if steps and r.steps else "[]"
         amounts = compact({k: amount_json(v) for k, v in r.amounts.items()})
-        return (f'{head[:-1]}{rules}{"true" if r.eligible else "false"}{notices}{amounts}'
-                f',"extras":{extras},"steps":{shown}{sources}')
+        return b"".join((head[:-1].encode(), rules, b"true" if r.eligible else b"false", notices,
+                         f'{amounts},"extras":{extras},"steps":{shown}'.encode(), sources))
 
-    def _cached(self, cache: dict[Any, str], key: Any, make: Any) -> str:
+    def _cached(self, cache: dict[Any, bytes], key: Any, make: Callable[[], str]) -> bytes:
         found = cache.get(key)
         if found is None:
             if len(cache) >= self.LIMIT:
                 cache.clear()
-            found = cache[key] = make()
+            found = cache[key] = make().encode()
         return found

@@ -417,7 +417,7 @@ def verified(record: dict[str, Any]) -> None:
 
 
 @contextmanager
-def batch_progress(show: bool, errors: Callable[[], int] | None = None) -> Iterator[Callable[[], None] | None]:
+def batch_progress(show: bool, errors: Callable[[], int] | None = None) -> Iterator[Callable[[int], None] | None]:
     """A progress line on stderr (lines, rate, errors so far, time) while a batch runs, when
     ``show``; ``errors`` tells how many lines have failed so far."""
     if not show:
@@ -432,10 +432,10 @@ def batch_progress(show: bool, errors: Callable[[], int] | None = None) -> Itera
         task = bar.add_task("0 lines", total=None)
         count, start = 0, time.perf_counter()
 
-        def tick() -> None:
+        def tick(lines: int) -> None:  # ``lines`` more are done
             nonlocal count
-            count += 1
-            if count % 500 == 0:
+            count += lines
+            if count % 500 < lines or lines >= 500:
                 rate = count / max(time.perf_counter() - start, 1e-9)
                 failed = f", {errors():,} errors" if errors is not None else ""
                 bar.update(task, description=f"{count:,} lines, {rate:,.0f}/s{failed}")

@@ -71,7 +71,7 @@ def results(cases: Bag | str | Sequence[str], *, rulesets_dir: Path | str | None
 
 
 def _answers(records: Iterable[Any], rulesets: Rulesets, steps: bool) -> list[tuple[int, dict[str, Any]]]:
-    return [(line, runner.data_of(a)) for line, a in work.answers(work.engine_for(rulesets), records, steps)]
+    return list(work.answers(work.engine_for(rulesets), records, steps))
 
 
 def run(jobs: Sequence[ShardJob], rulesets: Rulesets, client: Client, *, steps: bool = False, retries: int = 3,

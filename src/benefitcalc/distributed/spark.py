@@ -153,7 +153,7 @@ def _rows(rulesets: Rulesets, steps: bool, records: Iterable[Any]) -> Iterator[t
     engine = work.engine_for(rulesets)
     kinds = amount_kinds()
     for line, answer in work.answers(engine, (_record(r) for r in records), steps):
-        yield row(line, runner.data_of(answer), kinds)
+        yield row(line, answer, kinds)
 
 
 def results(cases: DataFrame | RDD[Any], *, rulesets_dir: Path | str | None = None, rulesets: Rulesets | None = None,

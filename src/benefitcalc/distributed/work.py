@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..engine import Engine
 from ..errors import InvalidRulesetError, Problem
@@ -111,14 +111,22 @@ def as_item(record: Any, position: int) -> runner.Item:
                        problem_zh=f"不是案例：{kind}，不是 JSON 对象或 JSON 文本")
 
 
-def answers(engine: Engine, records: Iterable[Any], steps: bool = False,
-            lines: bool = False) -> Iterator[tuple[int, runner.Answer]]:
-    """Each record's line and its result or error object (with ``lines``, its JSON line), in
-    order, exactly as the single-machine ``batch`` computes them (blank text gives nothing,
-    as a blank line); streamed ``STEP`` cases at a time."""
-    items = (as_item(r, n) for n, r in enumerate(records, 1) if not isinstance(r, str | bytes) or r.strip())
-    for part in runner.chunks(items, STEP):
-        yield from runner.compute(engine, part, steps, lines)
+def items(records: Iterable[Any]) -> Iterator[runner.Item]:
+    """Records as the single-machine batch's items (blank text gives nothing, as a blank line)."""
+    return (as_item(r, n) for n, r in enumerate(records, 1) if not isinstance(r, str | bytes) or r.strip())
+
+
+def answers(engine: Engine, records: Iterable[Any], steps: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each record's line and its result or error object, in order, exactly as the
+    single-machine ``batch`` computes them; streamed ``STEP`` cases at a time."""
+    for part in runner.chunks(items(records), STEP):
+        yield from runner.compute(engine, part, steps)
+
+
+def encoded(engine: Engine, records: Iterable[Any], steps: bool = False) -> Iterator[runner.Chunk]:
+    """``answers`` as JSON Lines, ``STEP`` cases a chunk (``runner.encode``)."""
+    for part in runner.chunks(items(records), STEP):
+        yield runner.encode(engine, part, steps)
 
 
 def read_shard(path: str, fmt: str) -> Iterator[runner.Item]:
@@ -137,13 +145,17 @@ class ShardJob:
     output_format: str
 
 
-def write_shard(found: Iterable[tuple[int, runner.Answer]], target: str, fmt: str) -> dict[str, Any]:
-    """Write a shard's answers under a temporary name renamed at the end (a retried task
-    rewrites it whole: no duplicate, no partial shard); what it counted."""
+def write_shard(found: Iterable[tuple[int, dict[str, Any]]] | Iterable[runner.Chunk], target: str,
+                fmt: str) -> dict[str, Any]:
+    """Write a shard's answers (JSON Lines: encoded chunks) under a temporary name renamed at
+    the end (a retried task rewrites it whole: no duplicate, no partial shard); what it counted."""
     summary = runner.Summary()
-    out = runner.AtomicFile(Path(target), binary=fmt == "parquet")
+    out = runner.AtomicFile(Path(target), binary=fmt in ("parquet", "jsonl"))
     try:
-        runner.write(found, out.file, fmt, summary)
+        if fmt == "jsonl":
+            runner.write_chunks(cast("Iterable[runner.Chunk]", found), out.file, summary)
+        else:
+            runner.write(cast("Iterable[tuple[int, dict[str, Any]]]", found), out.file, fmt, summary)
     except BaseException:
         out.discard()
         raise
@@ -154,6 +166,6 @@ def write_shard(found: Iterable[tuple[int, runner.Answer]], target: str, fmt: st
 def run_shard(job: ShardJob, rulesets: Rulesets, steps: bool = False) -> dict[str, Any]:
     """Read, compute and write one shard in one streaming pass, with this worker's engine."""
     engine = engine_for(rulesets)
-    lines = job.output_format == "jsonl"
-    return write_shard(answers(engine, read_shard(job.source, job.input_format), steps, lines), job.target,
-                       job.output_format)
+    records = read_shard(job.source, job.input_format)
+    found = encoded(engine, records, steps) if job.output_format == "jsonl" else answers(engine, records, steps)
+    return write_shard(found, job.target, job.output_format)

@@ -30,12 +30,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, TypeVar
 
 from .. import benefits
 from ..engine import Engine, error_result
 from ..errors import BenefitcalcError, BilingualValueError, ExitStatus, InvalidInputError
 from ..models import MAX_CASE_CHARS, ErrorResult, Result
+
+T = TypeVar("T")
 
 #: lines per chunk handed to a worker
 CHUNK = 2000
@@ -88,18 +90,13 @@ class Item(NamedTuple):
     problem_zh: str | None = None
 
 
-class Line(NamedTuple):
-    """An answer already written as its JSON line (for JSON Lines output: a worker encodes,
-    and only text crosses to the writing process), with what the summary counts of it."""
+class Chunk(NamedTuple):
+    """A run of answers already written as JSON Lines (UTF-8, each line ending in a newline)
+    and what the summary counts of them: for JSON Lines output a worker encodes a whole
+    chunk, so one block of bytes crosses to the writing process, which only writes it."""
 
-    text: str
-    benefit: str | None  # None: an error
-    eligible: bool
-    code: str | None  # the error's code
-
-
-#: an answer: its JSON-ready object, or its JSON line
-Answer = dict[str, Any] | Line
+    data: bytes
+    counts: dict[str, Any]
 
 
 class Summary:
@@ -113,16 +110,19 @@ class Summary:
         self.error_codes: Counter[str] = Counter()
         self.started = time.perf_counter()
 
-    def add(self, out: Answer) -> None:
+    def add_result(self, out: Result | ErrorResult) -> None:
+        """``add`` for an answer not yet made JSON."""
         self.lines += 1
-        if isinstance(out, Line):
-            if out.benefit is None:
-                self.errors += 1
-                self.error_codes[out.code or ""] += 1
-            else:
-                self.by_benefit[out.benefit] += 1
-                self.eligible += out.eligible
-        elif "error" in out:
+        if isinstance(out, ErrorResult):
+            self.errors += 1
+            self.error_codes[out.code] += 1
+        else:
+            self.by_benefit[out.benefit] += 1
+            self.eligible += bool(out.eligible)
+
+    def add(self, out: dict[str, Any]) -> None:
+        self.lines += 1
+        if "error" in out:
             self.errors += 1
             self.error_codes[out["error"]["code"]] += 1
         else:
@@ -261,29 +261,34 @@ def cell_value(text: str) -> Any:
 # -- computing ----------------------------------------------------------------------------------
 
 
-def compute(engine: Engine, items: Iterable[Item], steps: bool, lines: bool = False) -> list[tuple[int, Answer]]:
-    """Each item's line number and its result or error object, as JSON-ready data, or with
-    ``lines`` as its JSON line (``Line``)."""
-    out: list[tuple[int, Answer]] = []
+def answer(engine: Engine, item: Item, steps: bool) -> Result | ErrorResult:
+    """One item's result, or its error object."""
+    if item.problem is not None:
+        return error_result(InvalidInputError(item.problem, zh=item.problem_zh), None, item.line)
+    if item.case is not None:
+        try:
+            return engine.calculate(item.case, steps)
+        except BenefitcalcError as exc:
+            return error_result(exc, item.case, item.line)
+    assert item.text is not None
+    return engine.calculate_text(item.text, item.line, steps)
+
+
+def compute(engine: Engine, items: Iterable[Item], steps: bool) -> list[tuple[int, dict[str, Any]]]:
+    """Each item's line number and its result or error object, as JSON-ready data."""
+    return [(item.line, answer(engine, item, steps).to_json(steps=steps)) for item in items]
+
+
+def encode(engine: Engine, items: Iterable[Item], steps: bool) -> Chunk:
+    """Items' answers as JSON Lines, byte for byte what ``write`` makes of ``compute``'s."""
+    summary = Summary()
+    data = []
     for item in items:
-        result: Result | ErrorResult
-        if item.problem is not None:
-            result = error_result(InvalidInputError(item.problem, zh=item.problem_zh), None, item.line)
-        elif item.case is not None:
-            try:
-                result = engine.calculate(item.case, steps)
-            except BenefitcalcError as exc:
-                result = error_result(exc, item.case, item.line)
-        else:
-            assert item.text is not None
-            result = engine.calculate_text(item.text, item.line, steps)
-        if not lines:
-            out.append((item.line, result.to_json(steps=steps)))
-        elif isinstance(result, ErrorResult):
-            out.append((item.line, Line(engine.line(result), None, False, result.code)))
-        else:
-            out.append((item.line, Line(engine.line(result, steps), result.benefit, result.eligible, None)))
-    return out
+        found = answer(engine, item, steps)
+        summary.add_result(found)
+        data.append(engine.json_line(found, steps))
+    data.append(b"")
+    return Chunk(b"\n".join(data), summary.counts())
 
 
 _ENGINE: dict[str, Engine] = {}
@@ -293,9 +298,12 @@ def _start(rulesets_dir: str | None) -> None:
     _ENGINE["engine"] = Engine(rulesets_dir)
 
 
-def _work(args: tuple[list[Item], bool, bool]) -> list[tuple[int, Answer]]:
-    items, steps, lines = args
-    return compute(_ENGINE["engine"], items, steps, lines)
+def _compute(args: tuple[list[Item], bool]) -> list[tuple[int, dict[str, Any]]]:
+    return compute(_ENGINE["engine"], *args)
+
+
+def _encode(args: tuple[list[Item], bool]) -> Chunk:
+    return encode(_ENGINE["engine"], *args)
 
 
 def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -310,23 +318,39 @@ def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def results(items: Iterable[Item], *, jobs: int = 1, steps: bool = False, rulesets_dir: Path | None = None,
-            chunk: int = CHUNK, lines: bool = False) -> Iterator[tuple[int, Answer]]:
-    """Every item's answer in input order (with ``lines``, as its JSON line): in this process
-    (``jobs`` 1) or in ``jobs`` worker processes with at most ``2 × jobs`` chunks in flight."""
+            chunk: int = CHUNK) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every item's answer in input order: in this process (``jobs`` 1) or in ``jobs`` worker
+    processes with at most ``2 × jobs`` chunks in flight."""
+    for part in _in_order(items, jobs, steps, rulesets_dir, chunk, compute, _compute):
+        yield from part
+
+
+def encoded(items: Iterable[Item], *, jobs: int = 1, steps: bool = False, rulesets_dir: Path | None = None,
+            chunk: int = CHUNK) -> Iterator[Chunk]:
+    """``results`` as JSON Lines, a chunk at a time (``encode``), in input order."""
+    return _in_order(items, jobs, steps, rulesets_dir, chunk, encode, _encode)
+
+
+def _in_order(items: Iterable[Item], jobs: int, steps: bool, rulesets_dir: Path | None, chunk: int,
+              here: Callable[[Engine, list[Item], bool], T],
+              there: Callable[[tuple[list[Item], bool]], T]) -> Iterator[T]:
+    """``here`` over each chunk of items in this process (``jobs`` 1), or ``there`` in ``jobs``
+    worker processes (each with its own engine), in input order, at most ``2 × jobs`` chunks
+    in flight."""
     if jobs <= 1:
         engine = Engine(rulesets_dir)
         for part in chunks(items, chunk):
-            yield from compute(engine, part, steps, lines)
+            yield here(engine, part, steps)
         return
     with ProcessPoolExecutor(jobs, initializer=_start,
                              initargs=(None if rulesets_dir is None else str(rulesets_dir),)) as pool:
-        pending: deque[Future[list[tuple[int, Answer]]]] = deque()
+        pending: deque[Future[T]] = deque()
         for part in chunks(items, chunk):
-            pending.append(pool.submit(_work, (part, steps, lines)))
+            pending.append(pool.submit(there, (part, steps)))
             if len(pending) >= 2 * jobs:
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
         while pending:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -384,13 +408,8 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def data_of(answer: Answer) -> dict[str, Any]:
-    """An answer's JSON-ready object (a ``Line`` read back)."""
-    return json.loads(answer.text) if isinstance(answer, Line) else answer
-
-
-def write(answers: Iterable[tuple[int, Answer]], out: IO[Any], fmt: str, summary: Summary,
-          tick: Callable[[], None] | None = None) -> None:
+def write(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[Any], fmt: str, summary: Summary,
+          tick: Callable[[int], None] | None = None) -> None:
     """Write each answer as a JSON line, a CSV row (after a header) or a Parquet row (``out``
     then a binary file), counting it."""
     if fmt == "parquet":
@@ -402,17 +421,27 @@ def write(answers: Iterable[tuple[int, Answer]], out: IO[Any], fmt: str, summary
         writer.writerow(columns)
         for line, answer in answers:
             summary.add(answer)
-            writer.writerow(csv_row(line, data_of(answer), columns))
+            writer.writerow(csv_row(line, answer, columns))
             if tick:
-                tick()
+                tick(1)
         return
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for _, answer in answers:
         summary.add(answer)
-        out.write(answer.text if isinstance(answer, Line) else dumps(answer))
+        out.write(dumps(answer))
         out.write("\n")
         if tick:
-            tick()
+            tick(1)
+
+
+def write_chunks(found: Iterable[Chunk], out: IO[bytes], summary: Summary,
+                 tick: Callable[[int], None] | None = None) -> None:
+    """Write chunks of JSON Lines (``encoded``) as they are, counting them."""
+    for part in found:
+        out.write(part.data)
+        summary.merge(part.counts)
+        if tick:
+            tick(part.counts["lines"])
 
 
 def parquet_schema(kinds: Mapping[str, str]) -> Any:
@@ -432,8 +461,8 @@ def typed(value: Any, kind: str) -> Any:
     return cell_text(value)
 
 
-def write_parquet(answers: Iterable[tuple[int, Answer]], out: IO[bytes], summary: Summary,
-                  tick: Callable[[], None] | None = None) -> None:
+def write_parquet(answers: Iterable[tuple[int, dict[str, Any]]], out: IO[bytes], summary: Summary,
+                  tick: Callable[[int], None] | None = None) -> None:
     """Write each answer as a Parquet row (``column_kinds``), in row groups of ``PARQUET_ROWS``."""
     pa = require("pyarrow", "parquet", "Parquet")
     pq = require("pyarrow.parquet", "parquet", "Parquet")
@@ -449,13 +478,13 @@ def write_parquet(answers: Iterable[tuple[int, Answer]], out: IO[bytes], summary
     with pq.ParquetWriter(out, schema) as writer:
         for line, answer in answers:
             summary.add(answer)
-            row = flat(line, data_of(answer))
+            row = flat(line, answer)
             for c, kind in kinds.items():
                 columns[c].append(typed(row.get(c), kind))
             if len(columns["line"]) >= PARQUET_ROWS:
                 flush(writer)
             if tick:
-                tick()
+                tick(1)
         if columns["line"]:
             flush(writer)
 
@@ -484,6 +513,7 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-__all__ = ["FORMATS", "READERS", "Answer", "AtomicFile", "Item", "Line", "MissingExtraError", "Summary", "cell_text",
-           "column_kinds", "csv_columns", "data_of", "default_jobs", "flat", "format_of", "parquet_value", "read_csv",
-           "read_jsonl", "read_parquet", "require", "results", "typed", "write", "write_parquet"]
+__all__ = ["FORMATS", "READERS", "AtomicFile", "Chunk", "Item", "MissingExtraError", "Summary", "answer", "cell_text",
+           "column_kinds", "compute", "csv_columns", "default_jobs", "encode", "encoded", "flat", "format_of",
+           "parquet_value", "read_csv", "read_jsonl", "read_parquet", "require", "results", "typed", "write",
+           "write_chunks", "write_parquet"]
