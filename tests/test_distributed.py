@@ -217,6 +217,19 @@ def test_dask_batch_is_the_single_machine_batch_line_for_line(data, tmp_path):
     assert "2004 lines" in result.stderr and "errors" in result.stderr  # 4 × (500 + a non-UTF-8 line)
 
 
+def test_an_unreachable_scheduler_is_invalid_input_naming_it_and_leaves_no_output_folder(data, tmp_path):
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = run("batch", str(data["jsonl"]), "-o", str(out), "--engine", "dask", "--scheduler",
+                     "tcp://127.0.0.1:9")  # the discard port: nothing listens
+    assert result.exit_code == 3, result.output
+    assert "--scheduler tcp://127.0.0.1:9: cannot reach the Dask scheduler" in result.stderr
+    assert json.loads(result.stdout)["error"]["details"]["field"] == "scheduler"
+    assert not out.exists()
+
+
 def test_dask_parquet_shards_in_and_out(parquet, tmp_path, cluster):
     pq = pytest.importorskip("pyarrow.parquet")
     out = tmp_path / "out"

@@ -43,9 +43,11 @@ def run(engine: str, source: str, out: str, *, output_format: str = "jsonl", inp
     rulesets = Rulesets.pin(rulesets_dir)
     if engine == "dask":
         with dask.connect(address, workers) as client:
+            shards.start(out)
             counts = dask.run(jobs, rulesets, client, steps=steps, progress=progress)
     else:
         with spark.connect(address, workers, progress=progress is not None) as session:
+            shards.start(out)
             counts = spark.run(jobs, rulesets, session, steps=steps)
     for part in counts:
         summary.merge(part)

@@ -43,7 +43,8 @@ def find(source: str) -> list[str]:
 
 
 def plan(source: str, out: str, output_format: str, input_format: str | None = None) -> list[ShardJob]:
-    """One job per input shard, its output in folder ``out`` (created) under the input's name."""
+    """One job per input shard, its output in folder ``out`` under the input's name (the
+    folder is made by ``start``, once the cluster is reached)."""
     paths = find(source)
     folder = Path(out).resolve()
     if folder.exists() and not folder.is_dir():
@@ -60,9 +61,15 @@ def plan(source: str, out: str, output_format: str, input_format: str | None = N
             raise InvalidInputError(f"{path} and {other} would both be written to {target}: rename one",
                                     field="file", zh=f"{path} 与 {other} 都会写入 {target}：请重命名其一")
         jobs[str(target)] = ShardJob(path, runner.format_of(path, input_format), str(target), output_format)
+    return list(jobs.values())
+
+
+def start(out: str) -> None:
+    """Make the output folder (a run that cannot reach its cluster leaves none) and remove
+    the mark of an earlier run's completion."""
+    folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DONE).unlink(missing_ok=True)
-    return list(jobs.values())
 
 
 def finish(out: str, jobs: list[ShardJob]) -> None:
