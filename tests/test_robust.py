@@ -86,6 +86,8 @@ def test_an_empty_option_value_is_a_usage_error(args):
     (["unemployment", "--lang", "fr"], "'fr' is not one of", "不是以下之一"),
     (["unemployment", "--region", "nanchang"], "missing option --contribution-months", "缺少选项"),
     (["nosuch"], "No such command", "没有这个命令"),
+    (["--indent", "2", "calc", "x.json"], "no such option: --indent before the command: a command's own options go "
+     "after it (benefitcalc COMMAND … --indent)", "命令自己的选项放在命令之后"),
 ])
 def test_usage_errors_are_one_line_and_a_json_object_for_scripts(args, en, zh):
     p = run(args)

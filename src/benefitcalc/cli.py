@@ -1518,6 +1518,11 @@ def usage_message(exc: click.exceptions.ClickException) -> tuple[str, str]:
     if isinstance(exc, click.exceptions.NoSuchOption):
         maybe = f" (did you mean {', '.join(sorted(exc.possibilities))}?)" if exc.possibilities else ""
         maybe_zh = f"（是否指 {'、'.join(sorted(exc.possibilities))}？）" if exc.possibilities else ""
+        ctx = getattr(exc, "ctx", None)
+        if not maybe and ctx is not None and ctx.parent is None:  # before the command: only global options go there
+            maybe = (" before the command: a command's own options go after it "
+                     f"(benefitcalc COMMAND … {exc.option_name})")
+            maybe_zh = f"（命令之前只能用全局选项；命令自己的选项放在命令之后：benefitcalc 命令 … {exc.option_name}）"
         return f"no such option: {exc.option_name}{maybe}", f"没有这个选项：{exc.option_name}{maybe_zh}"
     if isinstance(exc, click.exceptions.MissingParameter):
         param = exc.param

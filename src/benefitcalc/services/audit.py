@@ -214,7 +214,7 @@ def compare(engines: tuple[Any, Any], a: Side | Where, b: Side | Where, case: di
         one.setdefault("as_of", s.as_of.isoformat())
         one.setdefault("region", s.region)
         try:
-            answers.append(engine.calculate(one).to_json(steps=False))
+            answers.append(engine.calculate(one, steps=False).to_json(steps=False))
         except BenefitcalcError as exc:
             answers.append({"error": {"code": exc.code, "message": {"zh": exc.zh, "en": exc.message}}})
     ident = case.get("id", number) if isinstance(case, dict) else number
