@@ -45,6 +45,20 @@ def test_one_line_per_case_in_order_and_a_bad_line_costs_only_itself(tmp_path):
     assert all(o.get("steps", []) == [] for o in out)  # steps only with --steps
 
 
+def test_json_lines_to_a_standard_output_replaced_by_text_in_python(tmp_path, monkeypatch):
+    import contextlib
+
+    from benefitcalc.cli import main
+
+    monkeypatch.setattr("sys.argv", ["benefitcalc", "batch", str(mixed(tmp_path)), "--jobs", "1"])
+    captured = io.StringIO()  # no byte buffer under it
+    with contextlib.redirect_stdout(captured):
+        status = main()
+    assert status == 3  # the bad lines
+    out = [json.loads(line) for line in captured.getvalue().splitlines()]
+    assert len(out) == len(CASES) + 2 and out[0]["id"] == CASES[0]["id"]
+
+
 def test_results_are_those_of_calc(tmp_path):
     engine = Engine()
     result = run("batch", str(mixed(tmp_path)), "--jobs", "1")

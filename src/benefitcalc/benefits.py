@@ -11,6 +11,7 @@ Modules are imported only when their benefit is asked for.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -47,22 +48,15 @@ def get(benefit_id: str) -> Benefit:
     """The benefit of an id; ``invalid_input`` naming the known ids for any other."""
     if benefit_id in _REGISTERED:
         return _REGISTERED[benefit_id]
-    loaded = _LOADED.get(benefit_id)
-    if loaded is not None:
-        return loaded
     if benefit_id not in _builtin_ids():
         raise InvalidInputError(f"benefit: must be one of {', '.join(ids())} (got {str(benefit_id)[:40]!r})",
                                 field="benefit",
                                 zh=f"benefit：须为以下之一：{', '.join(ids())}（收到 {str(benefit_id)[:40]!r}）")
-    found = getattr(import_module(f"{__package__}.calc.{benefit_id}"), "BENEFIT", None)
+    name = f"{__package__}.calc.{benefit_id}"
+    found = getattr(sys.modules.get(name) or import_module(name), "BENEFIT", None)  # import_module is slow
     if not isinstance(found, Benefit) or found.id != benefit_id:
         raise ProgrammingError(f"calc/{benefit_id}.py must declare BENEFIT = Benefit(id={benefit_id!r}, …)")
-    _LOADED[benefit_id] = found
     return found
-
-
-#: the built-in benefits imported so far (``get``)
-_LOADED: dict[str, Benefit] = {}
 
 
 def all_benefits() -> list[Benefit]:

@@ -1254,7 +1254,7 @@ def _batch_local(source: str, out: str | None, fmt: BatchFormat, input_format: B
         target = runner.AtomicFile(_Path(out), binary=binary) if out else None
         if binary and not target:
             sys.stdout.flush()
-        sink: Any = target.file if target else (sys.stdout.buffer if binary else sys.stdout)
+        sink: Any = target.file if target else (_bytes_out(lines) if binary else sys.stdout)
         try:
             from . import render
 
@@ -1271,6 +1271,24 @@ def _batch_local(source: str, out: str | None, fmt: BatchFormat, input_format: B
             raise
         if target:
             target.commit()
+
+
+class _TextOut:
+    """UTF-8 bytes written to a text stream that has no byte buffer (standard output replaced
+    in Python, such as a redirect to a ``StringIO``)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        return int(self.stream.write(data.decode("utf-8")))
+
+
+def _bytes_out(text: bool) -> Any:
+    """Standard output for bytes: its buffer, or for ``text`` (JSON Lines) a stream without
+    one written as text."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    return buffer if buffer is not None or not text else _TextOut(sys.stdout)
 
 
 def plural(n: int, word: str) -> str:

@@ -198,8 +198,8 @@ class Engine:
         return Result(
             id=case.id, benefit=benefit.id, region=slug, district=district, as_of=case.as_of,
             benefitcalc_version=version(), rulesets=self.file_refs(slug), resolved_sha256=digest,
-            eligible=outcome.eligible, reasons=outcome.reasons, warnings=tuple(warnings),
-            amounts=outcome.amounts, extras=outcome.extras, steps=tuple(trace.steps),
+            eligible=bool(outcome.eligible), reasons=tuple(outcome.reasons), warnings=tuple(warnings),
+            amounts=outcome.amounts, extras=tuple(outcome.extras), steps=tuple(trace.steps),
             sources={q: self.source_record(q) for q in sorted(trace.sources)},
             case=given.model_dump(mode="json", exclude_none=True), district_source=district_source)
 

@@ -371,15 +371,15 @@ class LineEncoder:
     """A result or error as one compact JSON line in UTF-8, the bytes of
     ``compact(x.to_json(steps))``, faster: what repeats across a batch's results — the
     rulesets and hash, the reasons and warnings, the cited sources — is encoded once and
-    reused. An encoder belongs to one engine (a source id's record is its tree's); each cache
-    is bounded."""
+    reused. A source id's record is its tree's, so the sources are cached by the ruleset
+    files' hashes too: a result of another tree is encoded right. Each cache is bounded."""
 
     LIMIT = 4096
 
     def __init__(self) -> None:
         self._rules: dict[tuple[Any, ...], bytes] = {}
         self._notices: dict[tuple[Any, ...], bytes] = {}
-        self._sources: dict[tuple[str, ...], bytes] = {}
+        self._sources: dict[tuple[Any, ...], bytes] = {}
 
     def __call__(self, answer: Result | ErrorResult, steps: bool = False) -> bytes:
         if isinstance(answer, ErrorResult):
@@ -394,7 +394,7 @@ class LineEncoder:
         notices = self._cached(self._notices, (r.reasons, r.warnings), lambda: (
             f',"reasons":{compact([n.to_json() for n in r.reasons])},'
             f'"warnings":{compact([w.to_json() for w in r.warnings])},"amounts":'))
-        sources = self._cached(self._sources, tuple(r.sources), lambda: (
+        sources = self._cached(self._sources, (r.rulesets, *r.sources), lambda: (
             f',"sources":{compact({k: dict(v) for k, v in r.sources.items()})}}}'))
         extras = compact([x.to_json() for x in r.extras]) if r.extras else "[]"
         shown = compact([s.to_json() for s in r.steps]) if steps and r.steps else "[]"

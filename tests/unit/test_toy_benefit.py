@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from decimal import Decimal
 
 import pytest
@@ -130,3 +131,38 @@ monthly = 9999
     assert r.previous_year("average_wage", "全口径").block.monthly.value == Decimal("6000.37")
     with pytest.raises(ProgrammingError, match="several series"):
         r.previous_year("average_wage")
+
+
+COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def test_a_plug_ins_loose_types_become_the_contracts_and_its_json_line_is_json_dumps(make_tree):
+    def loose(case, rules):  # an int where a bool belongs, a list where a tuple does
+        out = TOY.calculate(case, rules)
+        return out._replace(eligible=1, reasons=list(out.reasons))
+
+    with benefits.registered(TOY._replace(calculate=loose)):
+        engine = Engine(make_tree(national=NATIONAL, province=PROVINCE, city=CITY).root)
+        result = engine.calculate(CASE, steps=False)
+        assert result.eligible is True and isinstance(result.reasons, tuple)
+        line = engine.json_line(result)
+        assert line == COMPACT(result.to_json(steps=False)).encode()
+        assert json.loads(line)["eligible"] is True
+
+
+def test_a_result_of_another_tree_is_encoded_with_its_own_sources(tmp_path):
+    import conftest
+
+    trees = []
+    for name, title in (("a", "A national law"), ("b", "The same law, retitled")):
+        files = {"national.toml": conftest.NATIONAL.replace("A national law", title) + textwrap.dedent(NATIONAL),
+                 "prov/province.toml": conftest.PROVINCE + textwrap.dedent(PROVINCE),
+                 "prov/city.toml": conftest.CITY + textwrap.dedent(CITY)}
+        trees.append(conftest.write_tree(tmp_path / name, files))
+    with benefits.registered(TOY):
+        a, b = Engine(trees[0].root), Engine(trees[1].root)
+        a.json_line(a.calculate(CASE, steps=False))  # a's encoder now holds a's sources
+        theirs = b.calculate(CASE, steps=False)
+        line = a.json_line(theirs)  # the same source ids, another tree's records
+    assert json.loads(line)["sources"]["national:law"]["title"] == "The same law, retitled"
+    assert line == COMPACT(theirs.to_json(steps=False)).encode()
