@@ -113,6 +113,17 @@ def test_an_extends_cycle_is_named(make_tree):
     assert code == 4 and "extends cycle" in text and "meta.extends" in text
 
 
+def test_a_file_extending_one_of_its_own_level_or_a_narrower_one_is_refused(make_tree):
+    # a second city under the city: two city levels in one chain would each add their figures
+    town = ('[meta]\nregion = "town"\nlevel = "city"\nname = { zh = "某镇", en = "Town" }\nextends = "city"\n'
+            'version = "1"\npublished = 2025-01-01\nverified_through = 2025-12-31\n')
+    code, problems, text = check(make_tree(province=WAGES, city=AREA, extra={"prov/town.toml": town}))
+    assert code == 4, text
+    assert any(p["file"] == "prov/town.toml" and p["path"] == "meta.extends"
+               and "a city ruleset cannot extend city, a city one" in p["message"]["en"]
+               and "市级规则集不能继承 city（市级）" in p["message"]["zh"] for p in problems), text
+
+
 def test_every_problem_in_every_file_is_reported_at_once(make_tree):
     tree = make_tree(province=WAGES + "bogus = 1\n", city="x = \n")
     code, problems, text = check(tree)

@@ -22,7 +22,7 @@ from .files import DAY, RulesetFile
 from .io import sha256_text
 from .schema import LAST_DAY, DistrictTier, Rounding, Source
 from .sections import area_subsection, is_area, require
-from .tree import RulesetTree
+from .tree import LEVEL_ZH, RulesetTree
 from .values import ValueRecord
 
 #: The first day the shipped data sets out to cover: ``rulesets coverage`` starts there, and
@@ -79,7 +79,6 @@ class InForce(NamedTuple):
 
 
 #: A level of the chain in Chinese, for messages.
-LEVEL_ZH = {"national": "国家", "province": "省", "city": "市", "district": "区县"}
 
 
 def fmt_ranges(ranges: list[tuple[dt.date, dt.date | None]], lang: str = "en") -> str:

@@ -74,6 +74,8 @@ def build_seal() -> str | None:
 SUFFIXES = ("市", "区", "县")
 PROVINCE_SUFFIXES = ("省",)
 LEVELS = ("national", "province", "city", "district")
+#: the levels in Chinese (for messages)
+LEVEL_ZH = {"national": "国家", "province": "省", "city": "市", "district": "区县"}
 _SPACES = re.compile(r"\s+")
 #: Names longer than this get no "did you mean" (the distance is quadratic in the length).
 SUGGEST_MAX = 40
@@ -448,6 +450,15 @@ class RulesetTree:
             raise InvalidRulesetError([Problem(out[-1].name, "meta.extends",
                                                "the chain does not end at the national ruleset",
                                                zh="规则链未止于全国规则集（national）")])
+        for child, parent in zip(out, out[1:], strict=False):  # each level once, widening: a level is one step
+            if LEVELS.index(parent.meta.level) >= LEVELS.index(child.meta.level):
+                raise InvalidRulesetError([Problem(
+                    child.name, "meta.extends",
+                    f"a {child.meta.level} ruleset cannot extend {parent.region}, a {parent.meta.level} one: each file "
+                    "extends a wider level (district → city → province → national, a level may be skipped)",
+                    zh=f"{LEVEL_ZH[child.meta.level]}级规则集不能继承 {parent.region}"
+                       f"（{LEVEL_ZH[parent.meta.level]}级）：每个文件只能继承更高一级"
+                       "（区县 → 市 → 省 → 国家，可跳级）")])
         return out
 
     def all_files(self) -> list[RulesetFile]:
