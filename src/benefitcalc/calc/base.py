@@ -68,6 +68,16 @@ class Outcome(NamedTuple):
 
 Method = Callable[[Any, "Rules"], Any]
 
+#: a step's formula text, or a function that builds it: ``computed`` and ``rounded`` call it
+#: only where steps are kept (so a calculation without steps never formats its formulas),
+#: before they return and never later, so one made in a loop sees that pass's values (B023)
+Text = str | Callable[[], str]
+
+
+def text(value: Text) -> str:
+    """The text of a ``Text``: the string itself, or what the function builds."""
+    return value if isinstance(value, str) else value()
+
 
 class Benefit(NamedTuple):
     """Everything about one benefit, declared once in its module (``BENEFIT``): the case
@@ -274,7 +284,7 @@ class Rules:
             self._record(row_path(step, row), found, row_path(field, row), row.value, row)
             if self.trace.keep:
                 terms.append(f"{fmt(part)} × {fmt(row.value)}")
-        return self.computed(total_step, " + ".join(terms) or "0", brackets.marginal(x))
+        return self.computed(total_step, lambda: " + ".join(terms) or "0", brackets.marginal(x))
 
     def tier(self, scheme: str, district: str | None, step: str = "tier") -> str:
         """The area tier of a district (or of the core districts), recorded as a step."""
@@ -305,28 +315,38 @@ class Rules:
             field, total_id = f"{field_step}.{found.level}", f"{total_step}.{found.level}"
             if block.add is not None:
                 add = self.read(found, "add", step=field)
-                total = self.computed(total_id, f"{money(total)} + {fmt(add)} ({found.region})", total + add)
+                total = self.computed(
+                    total_id, lambda: f"{money(total)} + {fmt(add)} ({found.region})",  # noqa: B023 - called at once
+                    total + add)
             else:
                 least = self.read(found, "at_least", step=field)
-                total = self.computed(total_id, f"max({money(total)}, {fmt(least)}) ({found.region})",
-                                      max(total, least))
+                total = self.computed(
+                    total_id,
+                    lambda: f"max({money(total)}, {fmt(least)}) ({found.region})",  # noqa: B023 - called at once
+                    max(total, least))
         return total
 
-    def rounded(self, found: InForce, value: Decimal, step: str, formula: str,
-                component: str = "amount", zh: str | None = None) -> Decimal:
+    def rounded(self, found: InForce, value: Decimal, step: str, formula: Text,
+                component: str = "amount", zh: Text | None = None) -> Decimal:
         """``value`` (money) rounded as the block says for ``component``, or by the chain's
         ``[defaults] round`` where the document is silent (the step says which, in English
-        and in Chinese; ``zh`` is ``formula`` in Chinese where it has words)."""
+        and in Chinese; ``zh`` is ``formula`` in Chinese where it has words). ``formula`` and
+        ``zh`` may be given as functions that build them: they are called only where steps
+        are kept."""
         rounding: Rounding | None = (getattr(found.block, "round", None) or {}).get(component)
-        if rounding is not None:
-            where, where_zh = f" ({found.region} {found.subsection})", f"（{found.region} {found.subsection} 的规定）"
-        else:
+        file = None
+        if rounding is None:
             rounding, file = self.default_rounding()
-            where = f": the document is silent, default of {file.name}"
-            where_zh = f"（文件未规定，取 {file.name} 的默认规则）"
         result = round_to(value, rounding.unit, rounding.mode, rounding.after)
         if not self.trace.keep:
             return result
+        if file is None:
+            where, where_zh = f" ({found.region} {found.subsection})", f"（{found.region} {found.subsection} 的规定）"
+        else:
+            where = f": the document is silent, default of {file.name}"
+            where_zh = f"（文件未规定，取 {file.name} 的默认规则）"
+        formula = text(formula)
+        zh = None if zh is None else text(zh)
         unit = fmt(rounding.unit)
         how = f"rounded to {unit} {rounding.mode}{where}"
         how_zh = f"按 {unit} {MODE_NAMES.get(rounding.mode, rounding.mode)}{where_zh}"
@@ -346,12 +366,15 @@ class Rules:
         self.trace.defaults[file.name] = file
         return rounding, file
 
-    def computed(self, step: str, formula: str, value: Any, zh: str | None = None, money: bool = True) -> Any:
+    def computed(self, step: str, formula: Text, value: Any, zh: Text | None = None, money: bool = True) -> Any:
         """Record arithmetic on values already recorded: ``formula`` as arithmetic, with
         ``zh``, its Chinese, where it has words; a Decimal ``value`` is money (shown as an
-        amount, "1575.00") unless ``money`` is False (a rate, a count of years)."""
+        amount, "1575.00") unless ``money`` is False (a rate, a count of years). ``formula``
+        and ``zh`` may be given as functions that build them: they are called only where
+        steps are kept, so a calculation without steps does not format them."""
         if self.trace.keep:
-            self.trace.add(Step(step, self._label(step), formula, value, formula_zh=zh, money=money))
+            self.trace.add(Step(step, self._label(step), text(formula), value,
+                                formula_zh=None if zh is None else text(zh), money=money))
         return value
 
     def join(self, other: Trace, prefix: str) -> None:

@@ -120,16 +120,18 @@ def own_wage(case: InjuryCase, rules: Rules, average: Decimal | None = None) -> 
         average = average_wage(rules, case.as_of.year - 1)
     low = rules.value(OWN_WAGE, "floor_share", step="own_wage_floor_share")
     high = rules.value(OWN_WAGE, "cap_multiple", step="own_wage_cap_multiple")
-    floor = rules.computed("own_wage_floor", f"{fmt(average)} × {fmt(low)}", average * low)
-    cap = rules.computed("own_wage_cap", f"{fmt(average)} × {fmt(high)}", average * high)
+    floor = rules.computed("own_wage_floor", lambda: f"{fmt(average)} × {fmt(low)}", average * low)
+    cap = rules.computed("own_wage_cap", lambda: f"{fmt(average)} × {fmt(high)}", average * high)
     wage = case.own_monthly_wage
     used = max(floor, min(wage, cap))
     why, why_zh = (("raised to the floor", "低于下限，按下限计") if used > wage else
                    ("lowered to the cap", "高于上限，按上限计") if used < wage else
                    ("within the bounds", "在上下限之间"))
-    worked = f"max({money(floor)}, min({money(wage)}, {money(cap)})) = {money(used)}"
-    return rules.computed("own_wage", f"{worked} ({why}; 工伤保险条例 第64条)", used,
-                          zh=f"{worked}（{why_zh}；工伤保险条例 第64条）")
+    if rules.trace.keep:  # the worked text is in both languages: built once, only for the steps
+        worked = f"max({money(floor)}, min({money(wage)}, {money(cap)})) = {money(used)}"
+        rules.computed("own_wage", f"{worked} ({why}; 工伤保险条例 第64条)", used,
+                       zh=f"{worked}（{why_zh}；工伤保险条例 第64条）")
+    return used
 
 
 # -- disability ------------------------------------------------------------------------------
@@ -139,8 +141,8 @@ def disability_subsidy(grade: str, wage: Decimal, rules: Rules) -> Decimal:
     """第35–37条 (一): months of own wage by grade."""
     found = rules.block(DISABILITY)
     months = rules.read(found, "subsidy_months", grade, step="disability_subsidy_months")
-    return rules.rounded(found, wage * months, "one_time_disability_subsidy", f"{money(wage)} × {fmt(months)}",
-                         component="subsidy")
+    return rules.rounded(found, wage * months, "one_time_disability_subsidy",
+                         lambda: f"{money(wage)} × {fmt(months)}", component="subsidy")
 
 
 def disability_allowance(case: InjuryCase, grade: str, wage: Decimal, rules: Rules) -> Decimal:
@@ -149,29 +151,36 @@ def disability_allowance(case: InjuryCase, grade: str, wage: Decimal, rules: Rul
     found = rules.block(DISABILITY)
     block = found.block
     if grade not in block.allowance_shares:
-        return rules.computed("monthly_disability_allowance", f"grade {grade}: no allowance (工伤保险条例 第37条)",
-                              ZERO, zh=f"{grade} 级：无伤残津贴（工伤保险条例 第37条）")
-    if grade in block.only_without_work and case.employment_ended:
-        return rules.computed("monthly_disability_allowance", f"grade {grade}: the employment relation has ended, "
-                              "so the one-off payments replace the allowance (工伤保险条例 第36条)", ZERO,
-                              zh=f"{grade} 级：已解除劳动关系，以一次性补助金代替伤残津贴（工伤保险条例 第36条）")
-    if grade in block.only_without_work and case.work_arranged:
         return rules.computed("monthly_disability_allowance",
-                              f"grade {grade}: the employer arranges work, so no allowance (工伤保险条例 第36条)", ZERO,
-                              zh=f"{grade} 级：用人单位安排适当工作，不发伤残津贴（工伤保险条例 第36条）")
+                              lambda: f"grade {grade}: no allowance (工伤保险条例 第37条)",
+                              ZERO, zh=lambda: f"{grade} 级：无伤残津贴（工伤保险条例 第37条）")
+    if grade in block.only_without_work and case.employment_ended:
+        return rules.computed("monthly_disability_allowance", lambda: f"grade {grade}: the employment relation has "
+                              "ended, so the one-off payments replace the allowance (工伤保险条例 第36条)", ZERO,
+                              zh=lambda: f"{grade} 级：已解除劳动关系，以一次性补助金代替伤残津贴"
+                                         "（工伤保险条例 第36条）")
+    if grade in block.only_without_work and case.work_arranged:
+        return rules.computed("monthly_disability_allowance", lambda: f"grade {grade}: the employer arranges work, "
+                              "so no allowance (工伤保险条例 第36条)", ZERO,
+                              zh=lambda: f"{grade} 级：用人单位安排适当工作，不发伤残津贴（工伤保险条例 第36条）")
     share = rules.read(found, "allowance_shares", grade, step="allowance_share")
-    raw = rules.computed("allowance_from_wage", f"{money(wage)} × {fmt(share)}", wage * share)
+    raw = rules.computed("allowance_from_wage", lambda: f"{money(wage)} × {fmt(share)}", wage * share)
     tier = rules.tier("minimum_wage", case.district)
     minimum = rules.value("minimum_wage", "monthly", tier, step="minimum_wage")
     payer, payer_zh = (("the employer pays (第36条)", "由用人单位支付（第36条）") if grade in block.only_without_work
                        else ("the fund pays (第35条)", "由工伤保险基金支付（第35条）"))
-    if raw < minimum:
-        up = money(minimum - raw)
-        formula = f"max({money(raw)}, {fmt(minimum)}): topped up by {up} to the minimum wage; {payer}"
-        zh = f"max({money(raw)}, {fmt(minimum)})：补足 {up} 至最低工资标准；{payer_zh}"
-    else:
-        formula = f"max({money(raw)}, {fmt(minimum)}); {payer}"
-        zh = f"max({money(raw)}, {fmt(minimum)})；{payer_zh}"
+
+    def formula() -> str:
+        if raw < minimum:
+            return (f"max({money(raw)}, {fmt(minimum)}): topped up by {money(minimum - raw)} to the minimum wage; "
+                    f"{payer}")
+        return f"max({money(raw)}, {fmt(minimum)}); {payer}"
+
+    def zh() -> str:
+        if raw < minimum:
+            return f"max({money(raw)}, {fmt(minimum)})：补足 {money(minimum - raw)} 至最低工资标准；{payer_zh}"
+        return f"max({money(raw)}, {fmt(minimum)})；{payer_zh}"
+
     return rules.rounded(found, max(raw, minimum), "monthly_disability_allowance", formula, component="allowance",
                          zh=zh)
 
@@ -189,7 +198,7 @@ def care_allowance(case: InjuryCase, rules: Rules, average: Decimal) -> Decimal:
             field="care_level",
             zh=f"care_level：{rules.region} 在 {case.as_of} 的护理等级为 {', '.join(levels)}，不含 {case.care_level}")
     share = rules.read(found, "shares", case.care_level, step="care_share")
-    return rules.rounded(found, average * share, "monthly_care_allowance", f"{fmt(average)} × {fmt(share)}")
+    return rules.rounded(found, average * share, "monthly_care_allowance", lambda: f"{fmt(average)} × {fmt(share)}")
 
 
 class Leaving(NamedTuple):
@@ -216,8 +225,9 @@ def _months(on: Leaving, rules: Rules, base: Decimal, what: tuple[str, str]) -> 
     out = []
     for name in ("medical", "employment"):
         months = rules.value(LEAVING, name, on.grade, step=f"{name}_subsidy_months")
-        out.append(rules.computed(f"{name}_subsidy_base", f"{money(base)} ({what[0]}) × {fmt(months)}", base * months,
-                                  zh=f"{money(base)}（{what[1]}）× {fmt(months)}"))
+        out.append(rules.computed(
+            f"{name}_subsidy_base", lambda: f"{money(base)} ({what[0]}) × {fmt(months)}",  # noqa: B023 - called at once
+            base * months, zh=lambda: f"{money(base)}（{what[1]}）× {fmt(months)}"))  # noqa: B023 - called at once
     return out[0], out[1]
 
 
@@ -245,18 +255,19 @@ def leaving_subsidies(case: InjuryCase, grade: str, wage: Decimal, rules: Rules)
     block = found.block
     if case.occupational_disease and block.disease_uplift is not None:
         uplift = rules.read(found, "disease_uplift", step="disease_uplift")
-        raised = f"{money(medical)} × (1 + {fmt(uplift)})"
-        medical = rules.computed("medical_subsidy_base.occupational_disease", f"{raised}: occupational disease",
-                                 medical * (1 + uplift), zh=f"{raised}：职业病加发")
+        medical = rules.computed("medical_subsidy_base.occupational_disease",
+                                 lambda: f"{money(medical)} × (1 + {fmt(uplift)}): occupational disease",
+                                 medical * (1 + uplift),
+                                 zh=lambda: f"{money(medical)} × (1 + {fmt(uplift)})：职业病加发")
     share = near_retirement_share(case, found, rules)
     cuts = block.near_retirement_cuts if share is not None else ()
     amounts = {}
-    for name, value in (("medical", medical), ("employment", employment)):
-        formula = money(value)
-        if name in cuts:
-            assert share is not None
-            formula, value = f"{money(value)} × {fmt(share)}", value * share
-        amounts[name] = rules.rounded(found, value, f"one_time_{name}_subsidy", formula, component=name)
+    for name, base in (("medical", medical), ("employment", employment)):
+        cut = share if name in cuts else None
+        amounts[name] = rules.rounded(
+            found, base if cut is None else base * cut, f"one_time_{name}_subsidy",
+            lambda: money(base) if cut is None else f"{money(base)} × {fmt(cut)}",  # noqa: B023 - called at once
+            component=name)
     return amounts["medical"], amounts["employment"]
 
 
@@ -286,9 +297,10 @@ def near_retirement_share(case: InjuryCase, found: InForce, rules: Rules) -> Dec
                           f"employment_end_date not given: the time to the statutory retirement age is counted "
                           f"from the injury date {case.as_of}"))
     months = max(retirement.month - month_index(left_on.year, left_on.month), 0)
-    worked = f"{month_text(retirement.month)} − {left_on:%Y-%m} = {months}"
-    rules.computed("months_to_retirement", f"{worked} months (0 once reached)", months,
-                   zh=f"{worked} 个月（已达到法定退休时间的为 0）")
+    if rules.trace.keep:  # the worked text is in both languages: built once, only for the steps
+        worked = f"{month_text(retirement.month)} − {left_on:%Y-%m} = {months}"
+        rules.computed("months_to_retirement", f"{worked} months (0 once reached)", months,
+                       zh=f"{worked} 个月（已达到法定退休时间的为 0）")
     return rules.row(LEAVING, "near_retirement", Decimal(months), step="near_retirement_share")
 
 
@@ -319,11 +331,11 @@ def allowance_until(case: InjuryCase, rules: Rules) -> None:
             f"the statutory retirement age was reached ({month_text(retirement.month)}) before the injury: a basic "
             "pension replaces the allowance (工伤保险条例 第35条)"))
     if retirement is not None:
-        rules.computed("allowance_until", f"the statutory retirement month {month_text(retirement.month)}, when the "
-                       "basic pension starts; the fund pays the difference if it is lower (工伤保险条例 第35条)",
-                       month_text(retirement.month),
-                       zh=f"法定退休时间 {month_text(retirement.month)}：停发伤残津贴，享受基本养老保险待遇；"
-                          "基本养老金低于伤残津贴的，由工伤保险基金补足差额（工伤保险条例 第35条）")
+        month = month_text(retirement.month)
+        rules.computed("allowance_until", lambda: f"the statutory retirement month {month}, when the basic pension "
+                       "starts; the fund pays the difference if it is lower (工伤保险条例 第35条)", month,
+                       zh=lambda: f"法定退休时间 {month}：停发伤残津贴，享受基本养老保险待遇；"
+                                  "基本养老金低于伤残津贴的，由工伤保险基金补足差额（工伤保险条例 第35条）")
 
 
 # -- death -----------------------------------------------------------------------------------
@@ -336,19 +348,19 @@ def death(case: InjuryCase, rules: Rules) -> dict[str, Any]:
     year = case.as_of.year - 1
     average = average_wage(rules, year)
     months = rules.read(found, "funeral_months", step="funeral_months")
-    funeral = rules.rounded(found, average * months, "funeral_grant", f"{fmt(average)} × {fmt(months)}",
+    funeral = rules.rounded(found, average * months, "funeral_grant", lambda: f"{fmt(average)} × {fmt(months)}",
                             component="funeral")
     grade = str(case.disability_grade) if case.disability_grade is not None else None
     if grade is not None and grade in block.no_death_subsidy_grades:
-        subsidy = rules.computed("one_time_death_subsidy", f"grade {grade}: a worker of grades 1–4 who dies after "
-                                 "the paid leave gets no one-off death subsidy (工伤保险条例 第39条第三款)", ZERO,
-                                 zh=f"{grade} 级：一至四级伤残职工在停工留薪期满后死亡的，不享受一次性工亡补助金"
-                                    "（工伤保险条例 第39条第三款）")
+        subsidy = rules.computed("one_time_death_subsidy", lambda: f"grade {grade}: a worker of grades 1–4 who dies "
+                                 "after the paid leave gets no one-off death subsidy (工伤保险条例 第39条第三款)", ZERO,
+                                 zh=lambda: f"{grade} 级：一至四级伤残职工在停工留薪期满后死亡的，"
+                                            "不享受一次性工亡补助金（工伤保险条例 第39条第三款）")
     else:
         income = rules.read(rules.year("urban_disposable_income", year), "annual", step="urban_disposable_income")
         multiple = rules.read(found, "death_subsidy_multiple", step="death_subsidy_multiple")
-        subsidy = rules.rounded(found, income * multiple, "one_time_death_subsidy", f"{fmt(income)} × {fmt(multiple)}",
-                                component="death_subsidy")
+        subsidy = rules.rounded(found, income * multiple, "one_time_death_subsidy",
+                                lambda: f"{fmt(income)} × {fmt(multiple)}", component="death_subsidy")
     pension = dependants_pension(case, found, rules, average)
     return dict(zip(DEATH_AMOUNTS, (funeral, subsidy, pension), strict=True))
 
@@ -373,22 +385,29 @@ def dependants_pension(case: InjuryCase, found: InForce, rules: Rules, average: 
                 shares[k] = rules.read(found, k, step=k)
         parts = [shares[k] for k in keys]
         share = sum(parts, ZERO)
-        shown = " + ".join(map(fmt, parts))
-        worked = f"{money(wage)} × {f'({shown})' if person.extra else shown}"
-        who = f"#{i} {person.relation}{' (orphan or lone elder)' if person.extra else ''}"
-        who_zh = f"第{i}人 {RELATION_NAMES[person.relation]}{'（孤儿或孤寡老人）' if person.extra else ''}"
-        amount = rules.computed(ident, f"{who}: {worked}", wage * share, zh=f"{who_zh}：{worked}")
+        amount = wage * share
+        if rules.trace.keep:  # the worked text is in both languages: built once, only for the steps
+            shown = " + ".join(map(fmt, parts))
+            worked = f"{money(wage)} × {f'({shown})' if person.extra else shown}"
+            who = f"#{i} {person.relation}{' (orphan or lone elder)' if person.extra else ''}"
+            who_zh = f"第{i}人 {RELATION_NAMES[person.relation]}{'（孤儿或孤寡老人）' if person.extra else ''}"
+            rules.computed(ident, f"{who}: {worked}", amount, zh=f"{who_zh}：{worked}")
         total += amount
     capped = min(total, wage)
-    if capped < total:
-        note = (f"capped at the own wage {money(wage)} (工伤保险条例 第39条); the 条例 does not say how the cap is "
-                "shared")
-        note_zh = f"以本人工资 {money(wage)} 为限（工伤保险条例 第39条）；条例未规定如何在各供养亲属间分摊"
-    else:
-        note, note_zh = "within the own wage (工伤保险条例 第39条)", "未超过本人工资（工伤保险条例 第39条）"
-    worked = f"min({money(total)}, {money(wage)})"
-    return rules.rounded(found, capped, "monthly_dependants_pension", f"{worked}: {note}", component="dependants",
-                         zh=f"{worked}：{note_zh}")
+
+    def formula() -> str:
+        if capped < total:
+            return (f"min({money(total)}, {money(wage)}): capped at the own wage {money(wage)} (工伤保险条例 第39条); "
+                    "the 条例 does not say how the cap is shared")
+        return f"min({money(total)}, {money(wage)}): within the own wage (工伤保险条例 第39条)"
+
+    def zh() -> str:
+        if capped < total:
+            return (f"min({money(total)}, {money(wage)})：以本人工资 {money(wage)} 为限（工伤保险条例 第39条）；"
+                    "条例未规定如何在各供养亲属间分摊")
+        return f"min({money(total)}, {money(wage)})：未超过本人工资（工伤保险条例 第39条）"
+
+    return rules.rounded(found, capped, "monthly_dependants_pension", formula, component="dependants", zh=zh)
 
 
 def calculate(case: InjuryCase, rules: Rules) -> Outcome:

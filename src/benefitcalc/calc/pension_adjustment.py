@@ -108,8 +108,8 @@ def eligibility(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> li
         cutoff, why, why_zh = last_day_before(block.year), "31 December of the year before", "上年12月31日"
     ok = case.retirement_date <= cutoff
     held = "≤" if ok else ">"
-    rules.computed("eligible", f"retired {case.retirement_date} {held} {cutoff} ({why})", ok,
-                   zh=f"退休时间 {case.retirement_date} {held} {cutoff}（{why_zh}）")
+    rules.computed("eligible", lambda: f"retired {case.retirement_date} {held} {cutoff} ({why})", ok,
+                   zh=lambda: f"退休时间 {case.retirement_date} {held} {cutoff}（{why_zh}）")
     if ok:
         return []
     return [Notice("retired_after_cutoff",
@@ -153,13 +153,18 @@ def years_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Dec
         else ("whole years", "整年")
     if block.years_counted is not None:
         how, how_zh = f"{how}; {block.years_counted.en}", f"{how_zh}；{block.years_counted.zh}"
-    rules.computed("years_counted", f"{fmt(given)} → {fmt(counted)} ({how})", counted,
-                   zh=f"{fmt(given)} → {fmt(counted)}（{how_zh}）", money=False)
+    rules.computed("years_counted", lambda: f"{fmt(given)} → {fmt(counted)} ({how})", counted,
+                   zh=lambda: f"{fmt(given)} → {fmt(counted)}（{how_zh}）", money=False)
     by_rate = rules.marginal(found, "years", counted, step="years_rate", total_step="years_by_rate")
-    part, formula = by_rate, money(by_rate)
+    part = by_rate
+    floor: Decimal | None = None
     if block.years_floor is not None:
         floor = rules.read(found, "years_floor", step="years_floor")
-        part, formula = max(by_rate, floor), f"max({money(by_rate)}, {fmt(floor)})"
+        part = max(by_rate, floor)
+
+    def formula() -> str:
+        return money(by_rate) if floor is None else f"max({money(by_rate)}, {fmt(floor)})"
+
     if block.round and "years" in block.round:  # one step: the floor, then the rounding
         part = rules.rounded(found, part, "years_part", formula, component="years")
     elif block.years_floor is not None:
@@ -173,7 +178,7 @@ def percent_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> D
         return None
     share = rules.read(found, "percent", step="percent")
     pension = case.monthly_pension
-    return rules.rounded(found, pension * share, "percent_part", f"{fmt(pension)} × {fmt(share)}",
+    return rules.rounded(found, pension * share, "percent_part", lambda: f"{fmt(pension)} × {fmt(share)}",
                          component="percent")
 
 
@@ -185,19 +190,19 @@ def age_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Decim
         return None
     day = last_day_before(block.year)
     age = age_on(case.birth_date, day)
-    rules.computed("age", f"born {case.birth_date}: {age} on {day}", age,
-                   zh=f"{case.birth_date} 出生，{day} 时 {age} 周岁")
+    rules.computed("age", lambda: f"born {case.birth_date}: {age} on {day}", age,
+                   zh=lambda: f"{case.birth_date} 出生，{day} 时 {age} 周岁")
     if missing is not None:
         if missing.from_ is None or age >= missing.from_:
             raise gap(found, "age", f"{missing.note}; the retiree is {age}", rules,
                       f"{missing.note}；退休人员 {age} 周岁")
-        return rules.computed("age_part", f"{age} < {fmt(missing.from_)}: no age band", ZERO,
-                              zh=f"{age} < {fmt(missing.from_)}：不享受高龄倾斜")
+        return rules.computed("age_part", lambda: f"{age} < {fmt(missing.from_)}: no age band", ZERO,
+                              zh=lambda: f"{age} < {fmt(missing.from_)}：不享受高龄倾斜")
     band = rules.row_or_none(found, "age", Decimal(age), step="age_part")
     if band is None:
-        lowest = fmt(block.age.rows[0].lower)
-        return rules.computed("age_part", f"{age} < {lowest}: no age band", ZERO,
-                              zh=f"{age} < {lowest}：不享受高龄倾斜")
+        lowest = block.age.rows[0].lower
+        return rules.computed("age_part", lambda: f"{age} < {fmt(lowest)}: no age band", ZERO,
+                              zh=lambda: f"{age} < {fmt(lowest)}：不享受高龄倾斜")
     return band
 
 
@@ -211,9 +216,12 @@ def group_part(case: PensionAdjustmentCase, found: InForce, rules: Rules) -> Dec
     best = max(amounts.values())
     if len(amounts) == 1:
         return best
-    shown = ", ".join(f"{g} {fmt(v)}" for g, v in amounts.items())
-    return rules.computed("group_part", f"max({shown}): only the highest applies", best,
-                          zh=f"max({shown})：只取最高一项")
+
+    def shown() -> str:
+        return ", ".join(f"{g} {fmt(v)}" for g, v in amounts.items())
+
+    return rules.computed("group_part", lambda: f"max({shown()}): only the highest applies", best,
+                          zh=lambda: f"max({shown()})：只取最高一项")
 
 
 def cadre_guarantee(case: PensionAdjustmentCase, found: InForce, pension: Decimal, rules: Rules) -> Decimal:
@@ -232,11 +240,12 @@ def cadre_guarantee(case: PensionAdjustmentCase, found: InForce, pension: Decima
         return pension
     floor = rules.read(average, "monthly", step="cadre_average")
     raised = max(pension, floor)
-    worked = f"max({money(pension)}, {fmt(floor)})"
-    rules.computed("new_monthly_pension.cadre_guarantee", f"{worked} (企业退休军转干部 guarantee)", raised,
-                   zh=f"{worked}（企业退休军转干部不低于当地企业退休人员平均水平）")
+    if rules.trace.keep:  # the worked text is in both languages: built once, only for the steps
+        worked = f"max({money(pension)}, {fmt(floor)})"
+        rules.computed("new_monthly_pension.cadre_guarantee", f"{worked} (企业退休军转干部 guarantee)", raised,
+                       zh=f"{worked}（企业退休军转干部不低于当地企业退休人员平均水平）")
     if raised != pension:
-        rules.computed("increase.cadre_guarantee", f"{money(raised)} − {money(case.monthly_pension)}",
+        rules.computed("increase.cadre_guarantee", lambda: f"{money(raised)} − {money(case.monthly_pension)}",
                        raised - case.monthly_pension)
     return raised
 
@@ -248,8 +257,8 @@ def calculate(case: PensionAdjustmentCase, rules: Rules) -> Outcome:
     block = found.block
     rules.read(found, "year", step="scheme")
     if block.series:
-        rules.computed("category", f"{case.category}: the {block.series} scheme", CATEGORY_NAMES[block.series],
-                       zh=f"{case.category}：适用{CATEGORY_NAMES[block.series]}调整方案")
+        rules.computed("category", lambda: f"{case.category}: the {block.series} scheme", CATEGORY_NAMES[block.series],
+                       zh=lambda: f"{case.category}：适用{CATEGORY_NAMES[block.series]}调整方案")
     check_groups(case, found)
     reasons = eligibility(case, found, rules)
     pension = case.monthly_pension
@@ -261,9 +270,9 @@ def calculate(case: PensionAdjustmentCase, rules: Rules) -> Outcome:
         if part is not None:
             parts.append((name, part))
     increase = sum((v for _, v in parts), ZERO)
-    rules.computed("increase", " + ".join(f"{money(v)} ({n})" for n, v in parts), increase,
-                   zh=" + ".join(f"{money(v)}（{COMPONENT_NAMES[n]}）" for n, v in parts))
-    new = rules.computed("new_monthly_pension", f"{money(pension)} + {money(increase)}", pension + increase)
+    rules.computed("increase", lambda: " + ".join(f"{money(v)} ({n})" for n, v in parts), increase,
+                   zh=lambda: " + ".join(f"{money(v)}（{COMPONENT_NAMES[n]}）" for n, v in parts))
+    new = rules.computed("new_monthly_pension", lambda: f"{money(pension)} + {money(increase)}", pension + increase)
     if CADRE in case.groups:
         new = cadre_guarantee(case, found, new, rules)
     return Outcome(True, (), {"increase": new - pension, "new_monthly_pension": new})

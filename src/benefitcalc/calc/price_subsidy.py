@@ -84,8 +84,9 @@ def rises(case: PriceSubsidyCase, rules: Rules) -> dict[str, Decimal | None]:
                                   f"the {INDEX_NAMES[index][1]} rise for {month_text(case.as_of)} is published as "
                                   f"{fmt(published)} %: the {fmt(given)} % given is not used"))
         elif given is not None:
-            out[index] = rules.computed(f"{index}_rise", f"{fmt(given)} % (given in the case)", given,
-                                        zh=f"{fmt(given)}%（案例填报）", money=False)
+            out[index] = rules.computed(
+                f"{index}_rise", lambda: f"{fmt(given)} % (given in the case)", given,  # noqa: B023 - called at once
+                zh=lambda: f"{fmt(given)}%（案例填报）", money=False)  # noqa: B023 - called at once
         else:
             out[index] = None
     return out
@@ -105,10 +106,12 @@ def thresholds(rules: Rules) -> dict[str, Decimal]:
         theirs = rules.read(national, index, step=f"{index}_national_threshold") \
             if national is not None and getattr(national.block, index) is not None else None
         if mine is not None and theirs is not None and theirs < mine:
-            worked = f"min({fmt(mine)}, {fmt(theirs)})"
-            out[index] = rules.computed(f"{index}_threshold.applied", f"{worked}: a locality may lower the national "
-                                        "threshold, never raise it", theirs,
-                                        zh=f"{worked}：地方只能降低、不能提高全国启动条件", money=False)
+            out[index] = rules.computed(
+                f"{index}_threshold.applied",
+                lambda: f"min({fmt(mine)}, {fmt(theirs)}): a locality may lower "  # noqa: B023 - called at once
+                        "the national threshold, never raise it", theirs,
+                zh=lambda: f"min({fmt(mine)}, {fmt(theirs)})："  # noqa: B023 - called at once
+                           "地方只能降低、不能提高全国启动条件", money=False)
         elif mine is not None or theirs is not None:
             out[index] = mine if mine is not None else theirs  # type: ignore[assignment]
     return out
@@ -128,17 +131,18 @@ def triggered(case: PriceSubsidyCase, rules: Rules, rise: dict[str, Decimal | No
                                 f"that month (give {flag})", field=f"{missing[0]}_rise",
                                 zh=f"{missing[0]}_rise：须提供 {what_zh}：规则库中没有该月的公布数据"
                                    f"（请用 {flag} 填写）")
-    en, zh = [], []
-    for i, t in limits.items():
-        r = rise[i]
-        if r is None:  # another index triggered: this one's rise is not needed
-            en.append(f"{INDEX_NAMES[i][1]} — (no figure for the month)")
-            zh.append(f"{INDEX_NAMES[i][0]} —（该月无数据）")
-            continue
-        held = f"{fmt(r)} {'≥' if i in hits else '<'} {fmt(t)}"
-        en.append(f"{INDEX_NAMES[i][1]} {held}")
-        zh.append(f"{INDEX_NAMES[i][0]} {held}")
-    rules.computed("triggered", "; ".join(en), bool(hits), zh="；".join(zh))
+    if rules.trace.keep:  # each index's test, in both languages: built once, only for the steps
+        en, zh = [], []
+        for i, t in limits.items():
+            r = rise[i]
+            if r is None:  # another index triggered: this one's rise is not needed
+                en.append(f"{INDEX_NAMES[i][1]} — (no figure for the month)")
+                zh.append(f"{INDEX_NAMES[i][0]} —（该月无数据）")
+                continue
+            held = f"{fmt(r)} {'≥' if i in hits else '<'} {fmt(t)}"
+            en.append(f"{INDEX_NAMES[i][1]} {held}")
+            zh.append(f"{INDEX_NAMES[i][0]} {held}")
+        rules.computed("triggered", "; ".join(en), bool(hits), zh="；".join(zh))
     return hits
 
 
@@ -174,7 +178,8 @@ def low_income_times_rise(month: Month, rules: Rules) -> Decimal:
     index = rules.setting(found, "index", step="amount_index")
     standard = low_income(month, rules)
     rise = rise_for(month, index, rules)
-    return rules.rounded(found, standard * rise / HUNDRED, "formula_amount", f"{fmt(standard)} × {fmt(rise)} %")
+    return rules.rounded(found, standard * rise / HUNDRED, "formula_amount",
+                         lambda: f"{fmt(standard)} × {fmt(rise)} %")
 
 
 def fraction_of_low_income(month: Month, rules: Rules) -> Decimal:
@@ -191,7 +196,7 @@ def fraction_of_low_income(month: Month, rules: Rules) -> Decimal:
             {"region": rules.region, "subsection": AMOUNT, "date": month.case.as_of.isoformat()},
             zh=f"{rules.region} 无有效规则：由 {', '.join(month.triggered_by)} 启动、{index} 涨幅为 {fmt(rise)}% "
                f"的月份，{found.region} 的补贴金额无来源")
-    return rules.rounded(found, standard / divisor, "formula_amount", f"{fmt(standard)} ÷ {fmt(divisor)}")
+    return rules.rounded(found, standard / divisor, "formula_amount", lambda: f"{fmt(standard)} ÷ {fmt(divisor)}")
 
 
 def not_sourced(month: Month, rules: Rules) -> Decimal:
@@ -208,17 +213,24 @@ def not_sourced(month: Month, rules: Rules) -> Decimal:
 def amount(month: Month, rules: Rules) -> Decimal:
     """The formula's amount, at least the floor, times a temporary multiple."""
     method, view = rules.method(AMOUNT)
-    value: Decimal = method(month, view)
+    by_formula: Decimal = method(month, view)
     found = rules.block(AMOUNT)
     where = "rural" if month.case.rural else "urban"
-    formula = money(value)
+    value = by_formula
+    floor: Decimal | None = None
+    times: Decimal | None = None
     if where in found.block.floor:
         floor = rules.read(found, "floor", where, step="floor")
-        formula, value = f"max({formula}, {fmt(floor)})", max(value, floor)
+        value = max(value, floor)
     extra = rules.find(MULTIPLIER)
     if extra is not None:
         times = rules.read(extra, "times", step="multiplier")
-        formula, value = f"{formula} × {fmt(times)}", value * times
+        value = value * times
+
+    def formula() -> str:
+        shown = money(by_formula) if floor is None else f"max({money(by_formula)}, {fmt(floor)})"
+        return shown if times is None else f"{shown} × {fmt(times)}"
+
     return rules.computed("monthly_subsidy", formula, value)
 
 
@@ -228,9 +240,10 @@ def payment_month(case: PriceSubsidyCase, rules: Rules) -> str:
         found = rules.find(sub)
         if found is not None and found.block.payment_lag_months is not None:
             lag = int(rules.read(found, "payment_lag_months", step="payment_lag_months"))
-            return str(rules.computed("payment_month", f"{month_text(case.as_of)} + {lag} month(s)",
-                                      month_text(add_months(case.as_of, lag)),
-                                      zh=f"{month_text(case.as_of)} + {lag} 个月"))
+            return str(rules.computed(
+                "payment_month", lambda: f"{month_text(case.as_of)} + {lag} month(s)",  # noqa: B023 - called at once
+                month_text(add_months(case.as_of, lag)),
+                zh=lambda: f"{month_text(case.as_of)} + {lag} 个月"))  # noqa: B023 - called at once
     return "within 20 working days of the index release"
 
 
@@ -262,8 +275,8 @@ def calculate(case: PriceSubsidyCase, rules: Rules) -> Outcome:
                                       f"{month_text(case.as_of)} does not trigger the mechanism"),), zero("no"))
     paid = published_paid(case, rules)
     if paid is not None:
-        value = rules.computed("monthly_subsidy", f"{fmt(paid)} (as published)", paid,
-                               zh=f"{fmt(paid)}（公布的实发金额）")
+        value = rules.computed("monthly_subsidy", lambda: f"{fmt(paid)} (as published)", paid,
+                               zh=lambda: f"{fmt(paid)}（公布的实发金额）")
     else:
         value = amount(Month(case, rise, hits), rules)
     return Outcome(True, (), {"monthly_subsidy": value, "triggered": "yes", "triggered_by": ", ".join(hits),

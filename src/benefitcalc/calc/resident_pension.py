@@ -92,14 +92,15 @@ def years_required(case: ResidentPensionCase, rules: Rules, pension_age: int) ->
     if start is None:
         return least
     if start >= pension_age:
-        return int(rules.computed("years_required", f"{start} ≥ {pension_age} when the scheme began: no contributions "
-                                  "needed (国发〔2014〕8号 第七条)", 0,
-                                  zh=f"本地制度实施时 {start} ≥ {pension_age}：不用缴费（国发〔2014〕8号 第七条）"))
+        return int(rules.computed("years_required", lambda: f"{start} ≥ {pension_age} when the scheme began: no "
+                                  "contributions needed (国发〔2014〕8号 第七条)", 0,
+                                  zh=lambda: f"本地制度实施时 {start} ≥ {pension_age}：不用缴费"
+                                             "（国发〔2014〕8号 第七条）"))
     if pension_age - start < least:
-        return int(rules.computed("years_required", f"{pension_age} − {start}: within {least} years of the pension "
-                                  "age when the scheme began, every year since (第七条)", pension_age - start,
-                                  zh=f"{pension_age} − {start}：本地制度实施时距领取年龄不足 {least} 年，应逐年缴费"
-                                     "（国发〔2014〕8号 第七条）"))
+        return int(rules.computed("years_required", lambda: f"{pension_age} − {start}: within {least} years of the "
+                                  "pension age when the scheme began, every year since (第七条)", pension_age - start,
+                                  zh=lambda: f"{pension_age} − {start}：本地制度实施时距领取年龄不足 {least} 年，"
+                                             "应逐年缴费（国发〔2014〕8号 第七条）"))
     return least
 
 
@@ -121,9 +122,10 @@ def eligibility(case: ResidentPensionCase, rules: Rules, age: int, pension_age: 
     paid = "≥" if case.contribution_years >= required else "<"
     other, other_zh = ("other state pension = true, required false", "已领取其他基本养老保障待遇：是（须为否）") \
         if case.other_state_pension else ("other state pension = false", "已领取其他基本养老保障待遇：否")
-    formula = f"age {age} {old} {pension_age}; contribution years {case.contribution_years} {paid} {required}; {other}"
-    zh = f"年龄 {age} {old} {pension_age}；缴费年限 {case.contribution_years} {paid} {required}；{other_zh}"
-    rules.computed("eligible", formula, not reasons, zh=zh)
+    rules.computed("eligible", lambda: f"age {age} {old} {pension_age}; contribution years "
+                   f"{case.contribution_years} {paid} {required}; {other}", not reasons,
+                   zh=lambda: f"年龄 {age} {old} {pension_age}；缴费年限 {case.contribution_years} {paid} {required}；"
+                              f"{other_zh}")
     return reasons
 
 
@@ -147,28 +149,29 @@ def basic_pension(case: ResidentPensionCase, rules: Rules, age: int) -> Decimal:
                  "date": case.as_of.isoformat()},
                 zh=f"{rules.region} 在 {case.as_of} 无有效规则：{added.region} 的高龄加发无来源"
                    f"（{added.block.gap}；本人 {age} 周岁）")
-        rules.computed("age_addition", f"{age} < {least}: no age addition", ZERO, zh=f"{age} < {least}：不享受高龄加发")
+        rules.computed("age_addition", lambda: f"{age} < {least}: no age addition", ZERO,
+                       zh=lambda: f"{age} < {least}：不享受高龄加发")
     elif added is not None:
         band = rules.row_or_none(added, "by_age", Decimal(age), step="age_addition")
         if band is None:
-            lowest = fmt(added.block.by_age.rows[0].lower)
-            rules.computed("age_addition", f"{age} < {lowest}: no age addition", ZERO,
-                           zh=f"{age} < {lowest}：不享受高龄加发")
+            lowest = added.block.by_age.rows[0].lower
+            rules.computed("age_addition", lambda: f"{age} < {fmt(lowest)}: no age addition", ZERO,
+                           zh=lambda: f"{age} < {fmt(lowest)}：不享受高龄加发")
         else:
             parts.append((band, "age addition", "高龄加发"))
-    return rules.computed("basic_pension",
-                          " + ".join(f"{money(v)} ({en})" for v, en, _ in parts), sum((v for v, _, _ in parts), ZERO),
-                          zh=" + ".join(f"{money(v)}（{zh}）" for v, _, zh in parts))
+    return rules.computed("basic_pension", lambda: " + ".join(f"{money(v)} ({en})" for v, en, _ in parts),
+                          sum((v for v, _, _ in parts), ZERO),
+                          zh=lambda: " + ".join(f"{money(v)}（{zh}）" for v, _, zh in parts))
 
 
 def account_pension(case: ResidentPensionCase, rules: Rules, pension_age: int) -> Decimal:
     """The account balance ÷ the divisor for the age the pension starts; none for someone
     who was already at the pension age when the scheme began (第七条: the basic pension only)."""
     if case.scheme_start_age is not None and case.scheme_start_age >= pension_age:
-        return rules.computed("account_pension", f"{case.scheme_start_age} ≥ {pension_age} when the scheme began: the "
-                              "basic pension only, no account pension (国发〔2014〕8号 第七条)", ZERO,
-                              zh=f"本地制度实施时 {case.scheme_start_age} ≥ {pension_age}：只领基础养老金，"
-                                 "无个人账户养老金（国发〔2014〕8号 第七条）")
+        return rules.computed("account_pension", lambda: f"{case.scheme_start_age} ≥ {pension_age} when the scheme "
+                              "began: the basic pension only, no account pension (国发〔2014〕8号 第七条)", ZERO,
+                              zh=lambda: f"本地制度实施时 {case.scheme_start_age} ≥ {pension_age}：只领基础养老金，"
+                                         "无个人账户养老金（国发〔2014〕8号 第七条）")
     found = rules.block(ACCOUNT)
     if case.pension_start_date is not None:
         start_age = age_on(case.birth_date, case.pension_start_date)
@@ -177,28 +180,29 @@ def account_pension(case: ResidentPensionCase, rules: Rules, pension_age: int) -
                                     f"{pension_age}", field="pension_start_date",
                                     zh=f"pension_start_date：{case.pension_start_date} 时未满领取年龄 "
                                        f"{pension_age} 周岁")
-        rules.computed("start_age", f"born {case.birth_date}, started {case.pension_start_date}: {start_age}",
-                       start_age, zh=f"{case.birth_date} 出生，{case.pension_start_date} 开始领取：{start_age} 周岁")
+        rules.computed("start_age", lambda: f"born {case.birth_date}, started {case.pension_start_date}: {start_age}",
+                       start_age,
+                       zh=lambda: f"{case.birth_date} 出生，{case.pension_start_date} 开始领取：{start_age} 周岁")
     else:
-        start_age = rules.computed("start_age", f"the pension age {pension_age} (no pension_start_date given)",
-                                   pension_age, zh=f"领取年龄 {pension_age}（未填 pension_start_date）")
+        start_age = rules.computed("start_age", lambda: f"the pension age {pension_age} (no pension_start_date given)",
+                                   pension_age, zh=lambda: f"领取年龄 {pension_age}（未填 pension_start_date）")
     divisor = rules.row(found, "divisor", Decimal(start_age), step="account_divisor")
     balance = case.account_balance
-    return rules.rounded(found, balance / divisor, "account_pension", f"{money(balance)} ÷ {fmt(divisor)}",
+    return rules.rounded(found, balance / divisor, "account_pension", lambda: f"{money(balance)} ÷ {fmt(divisor)}",
                          component="account")
 
 
 def calculate(case: ResidentPensionCase, rules: Rules) -> Outcome:
     age = age_on(case.birth_date, case.as_of)
-    rules.computed("age", f"born {case.birth_date}: {age} on {case.as_of}", age,
-                   zh=f"{case.birth_date} 出生，{case.as_of} 时 {age} 周岁")
+    rules.computed("age", lambda: f"born {case.birth_date}: {age} on {case.as_of}", age,
+                   zh=lambda: f"{case.birth_date} 出生，{case.as_of} 时 {age} 周岁")
     pension_age = int(rules.value(ELIGIBILITY, "pension_age", step="pension_age"))
     reasons = eligibility(case, rules, age, pension_age)
     if reasons:
         return Outcome(False, tuple(reasons), dict.fromkeys(AMOUNTS, ZERO))
     basic = basic_pension(case, rules, age)
     account = account_pension(case, rules, pension_age)
-    monthly = rules.computed("monthly_pension", f"{money(basic)} + {money(account)}", basic + account)
+    monthly = rules.computed("monthly_pension", lambda: f"{money(basic)} + {money(account)}", basic + account)
     return Outcome(True, (), dict(zip(AMOUNTS, (basic, account, monthly), strict=True)))
 
 

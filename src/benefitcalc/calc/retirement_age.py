@@ -141,8 +141,8 @@ def _original(person: Person, rules: Rules) -> tuple[int, int]:
 
 def _reached(person: Person, rules: Rules, birth: int, age: int) -> int:
     month = birth + age
-    rules.computed("retirement_month", f"{month_text(birth)} + {years_months(age)} = {month_text(month)}",
-                   month_text(month), zh=f"{month_text(birth)} + {years_months_zh(age)} = {month_text(month)}")
+    rules.computed("retirement_month", lambda: f"{month_text(birth)} + {years_months(age)} = {month_text(month)}",
+                   month_text(month), zh=lambda: f"{month_text(birth)} + {years_months_zh(age)} = {month_text(month)}")
     return month
 
 
@@ -151,7 +151,7 @@ def original_ages(person: Person, rules: Rules) -> Statutory:
     birth, original = _original(person, rules)
     rules.computed("delay_months", "no raise under these rules (国发〔1978〕104号)", 0,
                    zh="此规则下不延迟（国发〔1978〕104号）")
-    rules.computed("statutory_age_months", f"{original // 12} × 12", original)
+    rules.computed("statutory_age_months", lambda: f"{original // 12} × 12", original)
     month = _reached(person, rules, birth, original)
     for name in ("earliest_flexible_month", "latest_flexible_month"):
         rules.computed(name, "no flexible retirement under these rules", month_text(month), zh="此规则下无弹性退休")
@@ -165,39 +165,44 @@ def gradual_raise(person: Person, rules: Rules) -> Statutory:
     first: dt.date = rules.value(RULE, "groups", person.group, "first_birth_month", step="first_birth_month")
     step = int(rules.value(RULE, "groups", person.group, "birth_months_per_step", step="birth_months_per_step"))
     most = int(rules.value(RULE, "groups", person.group, "max_delay_months", step="max_delay_months"))
-    rules.computed("final_age_months", f"{original} + {most} = {years_months(original + most)} (办法 第一条)",
-                   original + most, zh=f"{original} + {most} = {years_months_zh(original + most)}（办法 第一条）")
+    rules.computed("final_age_months", lambda: f"{original} + {most} = {years_months(original + most)} (办法 第一条)",
+                   original + most,
+                   zh=lambda: f"{original} + {most} = {years_months_zh(original + most)}（办法 第一条）")
     since_first = birth - month_index(first.year, first.month)
-    rules.computed("months_since_first", f"{month_text(birth)} − {month_text(birth - since_first)}", since_first)
+    rules.computed("months_since_first", lambda: f"{month_text(birth)} − {month_text(birth - since_first)}",
+                   since_first)
     if since_first < 0:
-        delay = rules.computed("delay_months", f"{since_first} < 0: born before the first month affected "
-                               "(办法 第一条)", 0, zh=f"{since_first} < 0：出生早于首个延迟的出生月份（办法 第一条）")
+        delay = rules.computed("delay_months", lambda: f"{since_first} < 0: born before the first month affected "
+                               "(办法 第一条)", 0,
+                               zh=lambda: f"{since_first} < 0：出生早于首个延迟的出生月份（办法 第一条）")
     else:
-        delay = rules.computed("delay_months", f"min(⌊{since_first} / {step}⌋ + 1, {most}) (办法 第一条)",
+        delay = rules.computed("delay_months", lambda: f"min(⌊{since_first} / {step}⌋ + 1, {most}) (办法 第一条)",
                                min(since_first // step + 1, most))
-    age = rules.computed("statutory_age_months", f"{original} + {delay} = {years_months(original + delay)}",
-                         original + delay, zh=f"{original} + {delay} = {years_months_zh(original + delay)}")
+    age = rules.computed("statutory_age_months", lambda: f"{original} + {delay} = {years_months(original + delay)}",
+                         original + delay, zh=lambda: f"{original} + {delay} = {years_months_zh(original + delay)}")
     month = _reached(person, rules, birth, age)
     since: dt.date = rules.block(RULE).block.since
     if month < month_index(since.year, since.month):  # flexible retirement exists only from the block's start
         for name in ("earliest_flexible_month", "latest_flexible_month"):
-            rules.computed(name, f"no flexible retirement before {since} (办法 第三条): the statutory month "
+            rules.computed(name, lambda: f"no flexible retirement before {since} (办法 第三条): the statutory month "
                            f"{month_text(month)} is earlier", month_text(month),
-                           zh=f"{since} 前无弹性退休（办法 第三条）：法定退休时间 {month_text(month)} 早于此日")
+                           zh=lambda: f"{since} 前无弹性退休（办法 第三条）：法定退休时间 {month_text(month)} 早于此日")
         return Statutory(original, delay, age, month, month, month)
     earlier = int(rules.value(RULE, "flexible_earlier_months", step="flexible_earlier_months"))
     later = int(rules.value(RULE, "flexible_later_months", step="flexible_later_months"))
     earliest = birth + max(original, age - earlier)
     rules.computed("earliest_flexible_month",
-                   f"{month_text(birth)} + max({years_months(original)}, {years_months(age)} − {earlier} months) "
-                   f"= {month_text(earliest)} (once the minimum contribution years are met; 办法 第三条)",
+                   lambda: f"{month_text(birth)} + max({years_months(original)}, {years_months(age)} − {earlier} "
+                           f"months) = {month_text(earliest)} (once the minimum contribution years are met; "
+                           "办法 第三条)",
                    month_text(earliest),
-                   zh=f"{month_text(birth)} + max({years_months_zh(original)}, {years_months_zh(age)} − {earlier} "
-                      f"个月) = {month_text(earliest)}（须达到最低缴费年限；办法 第三条）")
+                   zh=lambda: f"{month_text(birth)} + max({years_months_zh(original)}, {years_months_zh(age)} − "
+                              f"{earlier} 个月) = {month_text(earliest)}（须达到最低缴费年限；办法 第三条）")
     latest = month + later
-    rules.computed("latest_flexible_month", f"{month_text(month)} + {later} months = {month_text(latest)} "
+    rules.computed("latest_flexible_month", lambda: f"{month_text(month)} + {later} months = {month_text(latest)} "
                    "(with the employer's agreement; 办法 第三条)", month_text(latest),
-                   zh=f"{month_text(month)} + {later} 个月 = {month_text(latest)}（经用人单位同意；办法 第三条）")
+                   zh=lambda: f"{month_text(month)} + {later} 个月 = {month_text(latest)}"
+                              "（经用人单位同意；办法 第三条）")
     return Statutory(original, delay, age, month, earliest, latest)
 
 

@@ -95,24 +95,25 @@ def eligibility(case: UnemploymentCase, rules: Rules) -> tuple[list[Notice], Sta
             f"已于 {month_text(retirement.month)} 达到法定退休年龄（社会保险法第51条）",
             f"the statutory retirement age was reached in {month_text(retirement.month)} "
             "(Social Insurance Law Art. 51)"))
-    held = "≥" if enough else "<"
-    en, zh = [f"{case.contribution_months} {held} {least}"], [f"缴费月数 {case.contribution_months} {held} {least}"]
-    if carried_admits:
-        n = case.carried_over_months
-        en.append(f"carried over {n} > 0" if n > 0 else "no months carried over")
-        zh.append(f"结转未领月数 {n} > 0" if n > 0 else "无结转未领月数")
-    if involuntary_required:
-        en.append("involuntary = true" if case.involuntary else "involuntary = false, required true")
-        zh.append("非因本人意愿中断就业：是" if case.involuntary else "非因本人意愿中断就业：否（须为是）")
-    if case.pension_start_date is not None:
-        started = "≤" if case.pension_start_date <= case.as_of else ">"
-        en.append(f"pension start {case.pension_start_date} {started} {case.as_of}")
-        zh.append(f"开始领取基本养老金 {case.pension_start_date} {started} 登记日 {case.as_of}")
-    if retirement is not None:
-        reached = "≤" if retirement.month <= registered else ">"
-        en.append(f"statutory retirement month {month_text(retirement.month)} {reached} {month_text(registered)}")
-        zh.append(f"法定退休时间 {month_text(retirement.month)} {reached} 登记月份 {month_text(registered)}")
-    rules.computed("eligible", "; ".join(en), not reasons, zh="；".join(zh))
+    if rules.trace.keep:  # the conditions as they hold, in both languages: built once, only for the steps
+        held = "≥" if enough else "<"
+        en, zh = [f"{case.contribution_months} {held} {least}"], [f"缴费月数 {case.contribution_months} {held} {least}"]
+        if carried_admits:
+            n = case.carried_over_months
+            en.append(f"carried over {n} > 0" if n > 0 else "no months carried over")
+            zh.append(f"结转未领月数 {n} > 0" if n > 0 else "无结转未领月数")
+        if involuntary_required:
+            en.append("involuntary = true" if case.involuntary else "involuntary = false, required true")
+            zh.append("非因本人意愿中断就业：是" if case.involuntary else "非因本人意愿中断就业：否（须为是）")
+        if case.pension_start_date is not None:
+            started = "≤" if case.pension_start_date <= case.as_of else ">"
+            en.append(f"pension start {case.pension_start_date} {started} {case.as_of}")
+            zh.append(f"开始领取基本养老金 {case.pension_start_date} {started} 登记日 {case.as_of}")
+        if retirement is not None:
+            reached = "≤" if retirement.month <= registered else ">"
+            en.append(f"statutory retirement month {month_text(retirement.month)} {reached} {month_text(registered)}")
+            zh.append(f"法定退休时间 {month_text(retirement.month)} {reached} 登记月份 {month_text(registered)}")
+        rules.computed("eligible", "; ".join(en), not reasons, zh="；".join(zh))
     return reasons, retirement
 
 
@@ -126,13 +127,13 @@ def duration(case: UnemploymentCase, rules: Rules) -> int:
     cap = int(rules.row(MAX_DURATION, "maximum", contribution_time(case, rules.block(MAX_DURATION).block.maximum.unit,
                                                                    rules), step="max_by_law"))
     if new > cap:
-        new = rules.computed("schedule_months.capped_by_law", f"min({new}, {cap}): the law's maximum for that "
-                             "contribution time (社会保险法 第46条)", cap,
-                             zh=f"min({new}, {cap})：不超过该缴费时间的法定最长期限（社会保险法 第46条）")
+        new = rules.computed("schedule_months.capped_by_law", lambda: f"min({new}, {cap}): the law's maximum for "
+                             "that contribution time (社会保险法 第46条)", cap,
+                             zh=lambda: f"min({new}, {cap})：不超过该缴费时间的法定最长期限（社会保险法 第46条）")
     longest = min(int(rules.value(sub, "max_months", step="max_months")),
                   int(rules.value(MAX_DURATION, "max_months", step="max_months_by_law")))
     months = min(new + case.carried_over_months, longest)
-    rules.computed("duration_months", f"min({new} + {case.carried_over_months}, {longest})", months)
+    rules.computed("duration_months", lambda: f"min({new} + {case.carried_over_months}, {longest})", months)
     return months
 
 
@@ -142,8 +143,8 @@ def contribution_time(case: UnemploymentCase, unit: str, rules: Rules) -> Decima
         return Decimal(case.contribution_months)
     years = Decimal(case.contribution_months) / TWELVE
     if "contribution_years" not in rules.trace.ids:
-        rules.computed("contribution_years", f"{case.contribution_months} / 12", years.quantize(Decimal("0.01")),
-                       money=False)
+        rules.computed("contribution_years", lambda: f"{case.contribution_months} / 12",
+                       years.quantize(Decimal("0.01")), money=False)
     return years
 
 
@@ -151,7 +152,7 @@ def flat_per_tier(case: UnemploymentCase, rules: Rules) -> Decimal:
     """A fixed monthly amount for the area tier of the ``unemployment_flat`` scheme."""
     tier = rules.tier("unemployment_flat", case.district)
     flat = rules.value(AMOUNT, "monthly", tier, step="flat_amount")
-    return rules.computed("monthly_benefit", f"{fmt(flat)} ({tier})", flat)
+    return rules.computed("monthly_benefit", lambda: f"{fmt(flat)} ({tier})", flat)
 
 
 def share_of_minimum_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
@@ -159,7 +160,7 @@ def share_of_minimum_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
     tier = rules.tier("minimum_wage", case.district)
     wage = rules.value("minimum_wage", "monthly", tier, step="minimum_wage")
     share = rules.value(AMOUNT, "share", step="share")
-    return rules.rounded(rules.block(AMOUNT), wage * share, "monthly_benefit", f"{fmt(wage)} × {fmt(share)}")
+    return rules.rounded(rules.block(AMOUNT), wage * share, "monthly_benefit", lambda: f"{fmt(wage)} × {fmt(share)}")
 
 
 def share_of_own_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
@@ -176,14 +177,14 @@ def share_of_own_wage(case: UnemploymentCase, rules: Rules) -> Decimal:
     wage = rules.computed("average_monthly_wage", "case.average_monthly_wage", case.average_monthly_wage)
     years = Decimal(case.contribution_months) / TWELVE
     share = rules.row(AMOUNT, "shares", years, step="own_wage_share")
-    raw = rules.computed("share_of_own_wage", f"{money(wage)} × {fmt(share)}", wage * share)
+    raw = rules.computed("share_of_own_wage", lambda: f"{money(wage)} × {fmt(share)}", wage * share)
     cap = rules.value("minimum_wage", "monthly", tier, step="cap")
     low = rules.value("low_income_standard", "monthly", step="low_income_standard")
     mult = rules.value(AMOUNT, "floor_multiple", step="floor_multiple")
-    floor = rules.computed("floor", f"{fmt(low)} × {fmt(mult)}", low * mult)
+    floor = rules.computed("floor", lambda: f"{fmt(low)} × {fmt(mult)}", low * mult)
     clamped = max(floor, min(raw, cap))
     return rules.rounded(rules.block(AMOUNT), clamped, "monthly_benefit",
-                         f"max({money(floor)}, min({money(raw)}, {fmt(cap)}))")
+                         lambda: f"max({money(floor)}, min({money(raw)}, {fmt(cap)}))")
 
 
 def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extra, ...]:
@@ -205,7 +206,7 @@ def extras(case: UnemploymentCase, rules: Rules, monthly: Decimal) -> tuple[Extr
         if base is not None and item.multiple is not None:
             multiple = rules.read(found, "items", item.id, "multiple", step=f"extra_multiple.{item.id}")
             amount = rules.rounded(found, base * multiple, f"extra_amount.{item.id}",
-                                   f"{item.id}: {money(base)} × {fmt(multiple)}")
+                                   lambda: f"{item.id}: {money(base)} × {fmt(multiple)}")  # noqa: B023 - called at once
         out.append(Extra(item.id, (item.label.zh, item.label.en), amount,
                          (item.condition.zh, item.condition.en), sources))
     return tuple(out)
@@ -228,18 +229,18 @@ def until_retirement(months: int, left: int, month: str, rules: Rules) -> int:
     before it keeps the benefit until then (人社部发〔2020〕40号; from 2025 办法 第七条)."""
     if months > left:
         return rules.computed("duration_months.capped_at_retirement",
-                              f"min({months}, months until the statutory retirement month {month} = {left})", left,
-                              zh=f"min({months}, 距法定退休时间 {month} 的月数 {left})")
+                              lambda: f"min({months}, months until the statutory retirement month {month} = {left})",
+                              left, zh=lambda: f"min({months}, 距法定退休时间 {month} 的月数 {left})")
     near = rules.find(NEAR)
     if near is None or months == left:
         return months
     window = int(rules.read(near, "window_months", step="near_retirement_window"))
     if left - months < window:
         return rules.computed(
-            "duration_months.extended_to_retirement", f"{left}: the benefit would end {left - months} months before "
-            f"the statutory retirement month {month}, less than {window}, so it runs until then", left,
-            zh=f"{left}：原期限届满时距法定退休时间 {month} 仅 {left - months} 个月，不足 {window} 个月，"
-               "延长发放至法定退休时间")
+            "duration_months.extended_to_retirement", lambda: f"{left}: the benefit would end {left - months} months "
+            f"before the statutory retirement month {month}, less than {window}, so it runs until then", left,
+            zh=lambda: f"{left}：原期限届满时距法定退休时间 {month} 仅 {left - months} 个月，不足 {window} 个月，"
+                       "延长发放至法定退休时间")
     return months
 
 
@@ -259,11 +260,11 @@ def calculate(case: UnemploymentCase, rules: Rules) -> Outcome:
         if left < months:
             months = rules.computed(
                 "duration_months.capped_at_pension_start",
-                f"min({months}, months until pension start {case.pension_start_date} = {left})", left,
-                zh=f"min({months}, 距开始领取基本养老金 {case.pension_start_date} 的月数 {left})")
+                lambda: f"min({months}, months until pension start {case.pension_start_date} = {left})", left,
+                zh=lambda: f"min({months}, 距开始领取基本养老金 {case.pension_start_date} 的月数 {left})")
     method, view = rules.method(AMOUNT)
     monthly = method(case, view)
-    total = rules.computed("total_benefit", f"{money(monthly)} × {months}", monthly * months)
+    total = rules.computed("total_benefit", lambda: f"{money(monthly)} × {months}", monthly * months)
     amounts: dict[str, Decimal | int | str] = {"monthly_benefit": monthly, "duration_months": months,
                                                "total_benefit": total}
     found_extras = extras(case, rules, monthly)
