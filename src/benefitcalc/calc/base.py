@@ -131,7 +131,9 @@ class Trace:
 
     def add(self, step: Step) -> None:
         """Record a step; a second step of the same id is a bug (``ProgrammingError``): a
-        script finds a number by its id, so each id says one thing."""
+        script finds a number by its id, so each id says one thing. (Without steps nothing is
+        recorded and nothing checked: ids come from the code and from validated rulesets —
+        one file per level, unique rows and item ids — and the tests compute with steps.)"""
         if not self.keep:
             return
         if step.id in self.ids:
