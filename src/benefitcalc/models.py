@@ -370,8 +370,8 @@ compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 class LineEncoder:
     """A result or error as one compact JSON line in UTF-8, the bytes of
     ``compact(x.to_json(steps))``, faster: what repeats across a batch's results — the
-    rulesets and hash, the reasons and warnings, the cited sources — is encoded once and
-    reused. A source id's record is its tree's, so the sources are cached by the ruleset
+    rulesets and hash, the reasons and warnings, the extras, the cited sources — is encoded
+    once and reused. A source id's record is its tree's, so the sources are cached by the ruleset
     files' hashes too: a result of another tree is encoded right. Each cache is bounded."""
 
     LIMIT = 4096
@@ -380,6 +380,7 @@ class LineEncoder:
         self._rules: dict[tuple[Any, ...], bytes] = {}
         self._notices: dict[tuple[Any, ...], bytes] = {}
         self._sources: dict[tuple[Any, ...], bytes] = {}
+        self._extras: dict[tuple[Any, ...], bytes] = {}
 
     def __call__(self, answer: Result | ErrorResult, steps: bool = False) -> bytes:
         if isinstance(answer, ErrorResult):
@@ -396,11 +397,12 @@ class LineEncoder:
             f'"warnings":{compact([w.to_json() for w in r.warnings])},"amounts":'))
         sources = self._cached(self._sources, (r.rulesets, *r.sources), lambda: (
             f',"sources":{compact({k: dict(v) for k, v in r.sources.items()})}}}'))
-        extras = compact([x.to_json() for x in r.extras]) if r.extras else "[]"
-        shown = compact([s.to_json() for s in r.steps]) if steps and r.steps else "[]"
-        amounts = compact({k: amount_json(v) for k, v in r.amounts.items()})
-        return b"".join((head[:-1].encode(), rules, b"true" if r.eligible else b"false", notices,
-                         f'{amounts},"extras":{extras},"steps":{shown}'.encode(), sources))
+        extras = self._cached(self._extras, r.extras, lambda: compact([x.to_json() for x in r.extras])) \
+            if r.extras else b"[]"
+        shown = compact([s.to_json() for s in r.steps]).encode() if steps and r.steps else b"[]"
+        amounts = compact({k: amount_json(v) for k, v in r.amounts.items()}).encode()
+        return b"".join((head[:-1].encode(), rules, b"true" if r.eligible else b"false", notices, amounts,
+                         b',"extras":', extras, b',"steps":', shown, sources))
 
     def _cached(self, cache: dict[Any, bytes], key: Any, make: Callable[[], str]) -> bytes:
         found = cache.get(key)

@@ -184,9 +184,15 @@ class Rules:
                                    f"(declared: {', '.join(sorted(self.allowed))})")
 
     def _use(self, found: InForce) -> InForce:
-        self.trace.used[found.key] = found
-        note = found.block.unsourced_note()
-        if note and not require(found.subsection).additive:
+        where = (found.subsection, found.position)
+        known = found.file.uses.get(where)
+        if known is None:  # the block's key and whether it is a declared gap, worked out once
+            note = found.block.unsourced_note()
+            known = found.file.uses[where] = (found.key, note if note and not require(found.subsection).additive
+                                              else None)
+        key, note = known
+        self.trace.used[key] = found
+        if note:
             ref = found.ref()
             raise NoRulesetInForceError(
                 f"no ruleset in force for {self.region}: {found.subsection} on {self.as_of} is not sourced at the "

@@ -96,6 +96,8 @@ class RulesetFile:
         self.facts: dict[tuple[str, int, str], Any] = {}
         #: (sub-section, position, parts) → the value there, its provenance and its path (``Rules.read``)
         self.reads: dict[tuple[str, int, tuple[str, ...]], Any] = {}
+        #: (sub-section, position) → the block's key and the note of a declared gap (``Rules._use``)
+        self.uses: dict[tuple[str, int], tuple[tuple[str, str, int], str | None]] = {}
 
     @property
     def region(self) -> str:
