@@ -15,7 +15,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -1282,6 +1282,10 @@ class _TextOut:
 
     def write(self, data: bytes) -> int:
         return int(self.stream.write(data.decode("utf-8")))
+
+    def writelines(self, lines: Iterable[bytes]) -> None:
+        for line in lines:
+            self.write(line)
 
 
 def _bytes_out(text: bool) -> Any:
