@@ -86,6 +86,8 @@ def test_an_empty_option_value_is_a_usage_error(args):
     (["unemployment", "--lang", "fr"], "'fr' is not one of", "不是以下之一"),
     (["unemployment", "--region", "nanchang"], "missing option --contribution-months", "缺少选项"),
     (["nosuch"], "No such command", "没有这个命令"),
+    (["batch", "-o", "m.jsonl"], "missing argument IN", "缺少参数 IN"),  # the name the usage line shows
+    (["batch", "x.jsonl", "--jobs", "0"], "--jobs: Input should be greater than or equal to 1", "--jobs：须不小于 1"),
     (["--indent", "2", "calc", "x.json"], "no such option: --indent before the command: a command's own options go "
      "after it (benefitcalc COMMAND … --indent)", "命令自己的选项放在命令之后"),
 ])
@@ -174,3 +176,49 @@ def test_calc_of_several_files_names_the_file_of_a_failed_line():
     assert p.returncode == 3
     answer = json.loads(p.stdout.decode().splitlines()[1])
     assert answer["line"] == 1 and answer["error"]["details"]["file"] == str(gap)
+
+
+def test_ctrl_c_on_a_batch_with_workers_stops_them_and_leaves_no_partial_output(tmp_path):
+    # a terminal's Ctrl-C goes to the whole process group: the parent and every worker
+    import signal
+    import time
+
+    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLE.parent.glob("*.json"))
+             if not p.name.endswith("-gap.json")]
+    source = tmp_path / "cases.jsonl"
+    source.write_text("".join(json.dumps(cases[i % len(cases)], ensure_ascii=False) + "\n" for i in range(60_000)),
+                      encoding="utf-8")
+    out = tmp_path / "out" / "results.jsonl"
+    out.parent.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "benefitcalc", "batch", str(source), "-o", str(out), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(2.5)  # the workers have started and are computing
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)  # it stops: a worker blocked on a result nobody reads is not waited for
+    assert proc.returncode == 130, err.decode(errors="replace")
+    assert err == b""  # no worker's traceback
+    assert list(out.parent.iterdir()) == []  # neither OUT nor its temporary file
+
+
+def test_an_empty_input_leaves_an_earlier_output_as_it_was(tmp_path):
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    out.write_text("kept\n", encoding="utf-8")
+    p = run(["batch", str(tmp_path / "empty.jsonl"), "-o", str(out)])
+    assert p.returncode == 3 and b"no case in" in p.stderr
+    assert out.read_text(encoding="utf-8") == "kept\n" and len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_batch_summary_without_results_ends_cleanly(tmp_path):
+    (tmp_path / "bad.jsonl").write_text("{not json\n[]\n", encoding="utf-8")
+    p = run(["batch", str(tmp_path / "bad.jsonl")])
+    assert p.returncode == 3
+    summary = p.stderr.decode().strip().splitlines()[-1]
+    assert summary.startswith("benefitcalc: 2 lines: 0 results (0 eligible), 2 errors, ") and summary.endswith("/s)")
+
+
+def test_an_output_in_a_missing_folder_names_the_path(tmp_path):
+    p = run(["batch", str(EXAMPLE), "-o", str(tmp_path / "no" / "out.jsonl")])
+    no_traceback(p)
+    assert p.returncode == 74
+    assert f"cannot write the output {tmp_path / 'no' / 'out.jsonl'}: No such file or directory" in p.stderr.decode()

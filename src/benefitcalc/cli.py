@@ -171,6 +171,8 @@ _CLICK_ZH = (  # click's own wordings → Chinese (the English is kept as click 
     (r"^'(.*)' is not a valid integer\.?$", r"'\1' 不是整数"),
     (r"^Option '(.*)' requires an argument\.$", r"选项 \1 需要一个值"),
     (r"^Option '(.*)' does not take a value\.$", r"选项 \1 不接受值"),
+    (r"^Input should be greater than or equal to (\S+)$", r"须不小于 \1"),
+    (r"^Input should be less than or equal to (\S+)$", r"须不大于 \1"),
 )
 
 
@@ -1228,8 +1230,9 @@ def batch(
     report = summary.to_json()
     sys.stderr.write(f"benefitcalc: {plural(report['lines'], 'line')}: {plural(report['results'], 'result')} "
                      f"({report['eligible']} eligible), {plural(report['errors'], 'error')}, {report['seconds']} s"
-                     + (f" ({report['cases_per_second']}/s)" if report["cases_per_second"] else "") + "; "
-                     + ", ".join(f"{k} {v}" for k, v in report["by_benefit"].items()) + "\n")
+                     + (f" ({report['cases_per_second']}/s)" if report["cases_per_second"] else "")
+                     + "".join(f"; {k} {v}" if i == 0 else f", {k} {v}"
+                               for i, (k, v) in enumerate(report["by_benefit"].items())) + "\n")
     if summary_json:
         with open(summary_json, "w", encoding="utf-8") as f:
             json.dump(report, f, ensure_ascii=False)
@@ -1269,7 +1272,9 @@ def _batch_local(source: str, out: str | None, fmt: BatchFormat, input_format: B
             if target:
                 target.discard()
             raise
-        if target:
+        if target and summary.lines == 0:  # no case: an error (exit 3), and an earlier OUT stays as it was
+            target.discard()
+        elif target:
             target.commit()
 
 
@@ -1433,7 +1438,8 @@ def main() -> int:
     except OSError as exc:  # the output could not be written (a full disk, a closed stream)
         if STATE.traceback or "--traceback" in sys.argv:
             raise
-        sys.stderr.write(f"benefitcalc: cannot write the output: {exc.strerror or exc}\n")
+        where = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"benefitcalc: cannot write the output{where}: {exc.strerror or exc}\n")
         _quiet_stdout()
         code = int(ExitStatus.OUTPUT)
     except Exception as exc:  # noqa: BLE001 - the one outer handler
@@ -1550,7 +1556,8 @@ def usage_message(exc: click.exceptions.ClickException) -> tuple[str, str]:
         param = exc.param
         argument = param is not None and param.param_type_name == "argument"
         opts: list[str] = list(param.opts) if param is not None else []
-        shown = (opts[0].upper() if argument else opts[0]) if opts else str(exc.param_hint or "")
+        metavar = getattr(param, "metavar", None) if argument else None  # the name the usage line shows (IN)
+        shown = metavar or ((opts[0].upper() if argument else opts[0]) if opts else str(exc.param_hint or ""))
         return (f"missing {'argument' if argument else 'option'} {shown}",
                 f"缺少{'参数' if argument else '选项'} {shown}")
     if isinstance(exc, click.exceptions.BadParameter):

@@ -23,6 +23,7 @@ import importlib
 import io
 import json
 import os
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -296,6 +297,10 @@ _ENGINE: dict[str, Engine] = {}
 
 
 def _start(rulesets_dir: str | None) -> None:
+    # a worker leaves Ctrl-C (sent by a terminal to the whole process group) and SIGTERM
+    # to the parent, which stops the workers itself: no worker prints a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _ENGINE["engine"] = Engine(rulesets_dir)
 
 
@@ -343,8 +348,9 @@ def _in_order(items: Iterable[Item], jobs: int, steps: bool, rulesets_dir: Path 
         for part in chunks(items, chunk):
             yield here(engine, part, steps)
         return
-    with ProcessPoolExecutor(jobs, initializer=_start,
-                             initargs=(None if rulesets_dir is None else str(rulesets_dir),)) as pool:
+    pool = ProcessPoolExecutor(jobs, initializer=_start,
+                               initargs=(None if rulesets_dir is None else str(rulesets_dir),))
+    try:
         pending: deque[Future[T]] = deque()
         for part in chunks(items, chunk):
             pending.append(pool.submit(there, (part, steps)))
@@ -352,6 +358,18 @@ def _in_order(items: Iterable[Item], jobs: int, steps: bool, rulesets_dir: Path 
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BaseException:  # interrupted, or the reader stopped early: stop the workers, never wait for them
+        stop(pool)
+        raise
+    pool.shutdown()
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now: one may be blocked writing a result that nobody will read,
+    so waiting for it (``shutdown(wait=True)``) could hang."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -498,8 +516,11 @@ class AtomicFile:
     def __init__(self, path: Path, binary: bool = False) -> None:
         self.path = path
         self.temp = path.with_name(f".{path.name}.{os.getpid()}.part")
-        self.file: IO[Any] = (open(self.temp, "wb") if binary  # noqa: SIM115 - closed below
-                              else open(self.temp, "w", encoding="utf-8", newline=""))
+        try:
+            self.file: IO[Any] = (open(self.temp, "wb") if binary  # noqa: SIM115 - closed below
+                                  else open(self.temp, "w", encoding="utf-8", newline=""))
+        except OSError as exc:  # named as the caller named it, not by its temporary name
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
 
     def commit(self) -> None:
         self.file.close()
