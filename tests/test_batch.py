@@ -206,3 +206,15 @@ def test_a_batch_that_cannot_start_says_so_as_json_too(tmp_path):
     assert result.exit_code == 3 and "is a folder" in result.stderr
     error = json.loads(result.stdout)["error"]
     assert error["code"] == "invalid_input" and "--engine dask or spark" in error["message"]["en"]
+
+
+def test_a_json_array_given_to_batch_is_told_to_use_calc(tmp_path):
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps(CASES[:2], ensure_ascii=False, indent=2), encoding="utf-8")
+    result = run("batch", str(path), "--jobs", "1")
+    assert result.exit_code == 3
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first["line"] == 1 and first["error"]["message"]["en"] == (
+        "invalid JSON: Expecting value at column 2 (batch reads JSON Lines, one case object a line; for a JSON array "
+        "use benefitcalc calc FILE)")
+    assert "JSON 数组请用 benefitcalc calc FILE" in first["error"]["message"]["zh"]

@@ -274,7 +274,16 @@ def answer(engine: Engine, item: Item, steps: bool) -> Result | ErrorResult:
         except BenefitcalcError as exc:
             return error_result(exc, item.case, item.line)
     assert item.text is not None
-    return engine.calculate_text(item.text, item.line, steps)
+    found = engine.calculate_text(item.text, item.line, steps)
+    if item.line == 1 and isinstance(found, ErrorResult) and item.text.lstrip().startswith("["):  # a JSON array
+        found = found._replace(message=f"{found.message} ({ARRAY_HINT[1]})",
+                               zh=f"{found.zh or found.message}（{ARRAY_HINT[0]}）")
+    return found
+
+
+#: what a JSON array given to batch is told, in Chinese and in English
+ARRAY_HINT = ("batch 读取 JSON Lines：每行一个案例对象；JSON 数组请用 benefitcalc calc FILE",
+              "batch reads JSON Lines, one case object a line; for a JSON array use benefitcalc calc FILE")
 
 
 def compute(engine: Engine, items: Iterable[Item], steps: bool) -> list[tuple[int, dict[str, Any]]]:
