@@ -27,6 +27,16 @@ core = ["甲区"]
 districts = { "甲区" = "一类" }
 """
 
+#: a duration schedule with a gap between its rows (12 to 24 months)
+GAPPED_DURATION = """
+[[unemployment.duration]]
+since = 2011-07-01
+source = "law"
+max_months = 24
+schedule = { unit = "months", mode = "lookup", rows = [
+  { from = 0, to = 12, value = 0 }, { from = 24, value = 12 } ] }
+"""
+
 
 def check(tree) -> tuple[int, list[dict], str]:
     result = runner.invoke(app, ["--rulesets-dir", str(tree.root), "rulesets", "check", "--json"])
@@ -46,14 +56,7 @@ CASES = {
     "a string where a number belongs": (dict(province=WAGES.replace("1000", '"1000"'), city=AREA),
                                         "prov/province.toml", "minimum_wage[since=2020-01-01].monthly.一类",
                                         "must be a number"),
-    "bracket gap": (dict(province=WAGES, city=AREA, national="""
-[[unemployment.duration]]
-since = 2011-07-01
-source = "law"
-max_months = 24
-schedule = { unit = "months", mode = "lookup", rows = [
-  { from = 0, to = 12, value = 0 }, { from = 24, value = 12 } ] }
-"""), "national.toml", "unemployment.duration[since=2011-07-01].schedule", "a gap"),
+    "bracket gap": (dict(province=WAGES, city=AREA, national=GAPPED_DURATION), "national.toml", "unemployment.duration[since=2011-07-01].schedule", "a gap"),
     "unknown tier": (dict(province=WAGES, city=AREA.replace('"甲区" = "一类"', '"甲区" = "五类"')),
                      "prov/city.toml", "area[since=2020-01-01].districts.甲区", "tier '五类'"),
     "unknown source id": (dict(province=WAGES.replace('"law"', '"nope"'), city=AREA),

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_hostile_rulesets import AREA, WAGES  # the smallest tree's province and city blocks
+from test_hostile_rulesets import AREA, GAPPED_DURATION, WAGES  # the smallest tree's blocks
 from typer.testing import CliRunner
 
 import benefitcalc
@@ -20,15 +20,6 @@ from benefitcalc.cli import app
 
 runner = CliRunner()
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-DURATION = """
-[[unemployment.duration]]
-since = 2011-07-01
-source = "law"
-max_months = 24
-schedule = { unit = "months", mode = "lookup", rows = [
-  { from = 0, to = 12, value = 0 }, { from = 24, value = 12 } ] }
-"""
 
 OWN_WAGE = """
 [[unemployment.amount]]
@@ -88,7 +79,7 @@ BROKEN: dict[str, tuple[dict[str, Any], str, str, str]] = {
         dict(province=WAGES, city=AREA, national=OWN_WAGE.replace('method = "share_of_own_wage"\n', "")),
         "national.toml", "unemployment.amount[since=2011-07-01]", "needs the key 'method'"),
     "A bracket gap (schema.py)": (
-        dict(province=WAGES, city=AREA, national=DURATION), "national.toml",
+        dict(province=WAGES, city=AREA, national=GAPPED_DURATION), "national.toml",
         "unemployment.duration[since=2011-07-01].schedule", "a gap"),
     "A share above 1 in brackets (unemployment.py through schema.py)": (
         dict(province=WAGES, city=AREA, national=OWN_WAGE), "national.toml",
@@ -177,7 +168,7 @@ def test_bad_toml_is_said_in_chinese_with_its_line_and_column(make_tree):
 
 
 def test_a_bracket_gap_is_said_in_chinese(make_tree):
-    _, problems = check(make_tree(province=WAGES, city=AREA, national=DURATION).root)
+    _, problems = check(make_tree(province=WAGES, city=AREA, national=GAPPED_DURATION).root)
     assert "第 2 行起于 24，但第 1 行止于 12：中间有空缺" in [p["message"]["zh"] for p in problems], problems
 
 

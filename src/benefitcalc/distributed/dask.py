@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -108,13 +107,8 @@ def connect(address: str | None, workers: int | None = None) -> Iterator[Client]
         with client:
             yield client
         return
-    # the workers ignore Ctrl-C (a terminal sends it to the whole process group): this process
-    # takes it, and closing the cluster stops them, with no traceback from each worker
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
+    with work.sigint_ignored():  # closing the cluster stops the workers
         cluster = LocalCluster(n_workers=workers or runner.default_jobs(), threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.CRITICAL)
-    finally:
-        signal.signal(signal.SIGINT, previous)
     with cluster, Client(cluster) as client:
         yield client

@@ -51,7 +51,6 @@ import json
 import logging
 import os
 import re
-import signal
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -239,14 +238,8 @@ def connect(master: str | None, cores: int | None = None, progress: bool = False
             builder = builder.config("spark.pyspark.python", sys.executable)
         logs = Path(__file__).with_name("log4j2.properties")
         builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={logs.as_uri()}")
-    # a local Spark's JVM and Python workers ignore Ctrl-C (a terminal sends it to the whole
-    # process group): this process takes it and stops the session, with no worker tracebacks
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if master is None else None
-    try:
+    with work.sigint_ignored(master is None):  # a local Spark's JVM and workers: stopping the session stops them
         spark = builder.getOrCreate()
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
     spark.sparkContext.setLogLevel("FATAL" if master is None else "ERROR")  # a failed job is one line of ours
     # py4j logs a Ctrl-C during a call with its traceback on the root logger: the exit status
     # (130) and our one line say it, so the root logger drops records while the session runs

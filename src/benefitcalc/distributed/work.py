@@ -11,9 +11,11 @@ refuses to compute under other rules, so every result carries the driver's hashe
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import signal
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -109,6 +111,18 @@ def as_item(record: Any, position: int) -> runner.Item:
     kind = type(record).__name__
     return runner.Item(position, None, problem=f"not a case: a {kind}, not a JSON object or JSON text",
                        problem_zh=f"不是案例：{kind}，不是 JSON 对象或 JSON 文本")
+
+
+@contextlib.contextmanager
+def sigint_ignored(when: bool = True) -> Iterator[None]:
+    """Start a local cluster's processes with Ctrl-C ignored (a terminal sends it to the whole
+    process group): this process takes it and stops them, so no worker prints a traceback."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if when else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def items(records: Iterable[Any]) -> Iterator[runner.Item]:

@@ -115,22 +115,26 @@ class Summary:
 
     def add_result(self, out: Result | ErrorResult) -> None:
         """``add`` for an answer not yet made JSON."""
-        self.lines += 1
         if isinstance(out, ErrorResult):
-            self.errors += 1
-            self.error_codes[out.code] += 1
+            self.count(None, False, out.code)
         else:
-            self.by_benefit[out.benefit] += 1
-            self.eligible += bool(out.eligible)
+            self.count(out.benefit, out.eligible, None)
 
     def add(self, out: dict[str, Any]) -> None:
-        self.lines += 1
         if "error" in out:
-            self.errors += 1
-            self.error_codes[out["error"]["code"]] += 1
+            self.count(None, False, out["error"]["code"])
         else:
-            self.by_benefit[out["benefit"]] += 1
-            self.eligible += bool(out["eligible"])
+            self.count(out["benefit"], out["eligible"], None)
+
+    def count(self, benefit: str | None, eligible: bool, code: str | None) -> None:
+        """One line: a result of ``benefit``, or an error of ``code``."""
+        self.lines += 1
+        if code is not None:
+            self.errors += 1
+            self.error_codes[code] += 1
+        elif benefit is not None:
+            self.by_benefit[benefit] += 1
+            self.eligible += bool(eligible)
 
     def counts(self) -> dict[str, Any]:
         """What ``add`` counted, to be merged into another summary (a distributed run's
